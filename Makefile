@@ -1,0 +1,55 @@
+# Lectern's tasks. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run serve migrate demo test suite lint format bench lock clean
+
+install: $(VENV)/.installed
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian: apt install python3-venv" >&2; exit 1; }
+
+$(VENV)/.installed: requirements.lock $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@echo "Lectern: http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The test suite alone (CI runs it again against PostgreSQL).
+suite: install
+	$(BIN)/python -m pytest
+
+test: lint
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/import_markdown.py
+
+# Re-pin every dependency, with hashes, from pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev \
+		--output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Lectern"
+admin.site.site_title = "Lectern admin"
+admin.site.index_title = "Courses and content"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("quizzes.urls")),
+]
