@@ -1,0 +1,101 @@
+"""Forms shared by the admin and the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from quizzes import ingest
+from quizzes.models import Document
+from quizzes.services import read_document
+
+FORMAT_CHOICES = [("auto", _("Detect automatically"))] + [
+    (value, label) for value, label in Document._meta.get_field("source_format").choices
+]
+
+
+class DocumentImportForm(forms.ModelForm):
+    """Create or re-import a document from an uploaded file or pasted text.
+
+    Parsing happens in ``clean()`` so that any problem with the document is a form error
+    and nothing is stored; the admin then hands ``parsed`` to ``services.import_document``.
+    """
+
+    upload = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("Plain text, Markdown, HTML or Word (.docx)."),
+    )
+    pasted_text = forms.CharField(
+        label=_("Or paste the text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    import_format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="auto")
+
+    class Meta:
+        model = Document
+        fields = ["title"]
+        labels = {"title": _("Title")}
+        help_texts = {"title": _("Leave empty to take the title from the document.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parsed: ingest.ParsedDocument | None = None
+        self.source_name = ""
+        self.fields["title"].required = False
+        if self.instance.pk:
+            self.fields["upload"].help_text = _(
+                "Upload a new version to re-import it: unchanged lessons keep their "
+                "questions and progress, removed sections are archived."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        pasted = cleaned.get("pasted_text") or ""
+        if upload and pasted.strip():
+            raise forms.ValidationError(_("Upload a file or paste text, not both."))
+        if upload:
+            limit = settings.LECTERN_MAX_DOCUMENT_BYTES
+            if upload.size > limit:
+                size, allowed = ingest.too_big(upload.size, limit)
+                raise forms.ValidationError(
+                    _("The file is %(size)s; the limit is %(limit)s.")
+                    % {"size": size, "limit": allowed}
+                )
+            data, self.source_name = upload.read(), upload.name
+        elif pasted:
+            data = pasted.encode("utf-8")
+        elif self.instance.pk:
+            return cleaned  # only the title changes
+        else:
+            raise forms.ValidationError(_("Upload a file or paste the document's text."))
+        try:
+            self.parsed = read_document(
+                data,
+                filename=self.source_name or None,
+                source_format=cleaned.get("import_format", "auto"),
+            )
+        except ingest.IngestError as error:
+            raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if self.instance.pk and title and title != self.instance.title:
+            clash = Document.objects.filter(owner=self.instance.owner, title=title)
+            if clash.exists():
+                raise forms.ValidationError(
+                    _("There is already a document called “%(title)s”.") % {"title": title}
+                )
+        return title
+
+    def validate_unique(self) -> None:
+        # The title may be left empty (taken from the document) or name an existing
+        # document (re-import); import_document resolves both.
+        return

@@ -1,0 +1,202 @@
+"""Content: a teacher's Document, one Lesson per section, Questions and their Choices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class SourceFormat(models.TextChoices):
+    TEXT = "text", _("Plain text")
+    MARKDOWN = "markdown", _("Markdown")
+    HTML = "html", _("HTML")
+    DOCX = "docx", _("Word (DOCX)")
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def editable_by(self, user: User) -> DocumentQuerySet:
+        """Documents this user may change: a superuser all, a teacher their own."""
+        if user.is_superuser:
+            return self.all()
+        if not user.is_authenticated or not user.is_staff:
+            return self.none()
+        return self.filter(owner=user)
+
+    def visible_to(self, user: User) -> DocumentQuerySet:
+        """Documents this user may study. Classes (who studies what) come later; until
+        then every signed-in user may read every document."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.all()
+
+
+class Document(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    source_format = models.CharField(
+        _("format"), max_length=16, choices=SourceFormat.choices, default=SourceFormat.TEXT
+    )
+    source_name = models.CharField(_("file name"), max_length=255, blank=True)
+    source_text = models.TextField(_("source text"))
+    checksum = models.CharField(max_length=64, help_text=_("SHA-256 of the source text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "title"], name="document_title_unique_per_owner"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_format__in=SourceFormat.values), name="document_format_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def active(self) -> LessonQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def editable_by(self, user: User) -> LessonQuerySet:
+        return self.filter(document__in=Document.objects.editable_by(user))
+
+    def visible_to(self, user: User) -> LessonQuerySet:
+        return self.active().filter(document__in=Document.objects.visible_to(user))
+
+
+class Lesson(models.Model):
+    """One section of a document. Archived (never deleted) when its section disappears
+    from a re-imported document, so progress and questions attached to it survive."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lessons")
+    position = models.PositiveIntegerField(_("position"))
+    heading = models.CharField(_("heading"), max_length=300)
+    body = models.TextField(_("body"), help_text=_("Markdown"))
+    content_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the body"))
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "position", "id"]
+        indexes = [models.Index(fields=["document", "position"], name="lesson_document_position")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class QuestionKind(models.TextChoices):
+    CLOZE = "cloze", _("Cloze")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    TRUE_FALSE = "true_false", _("True or false")
+    SHORT_ANSWER = "short_answer", _("Short answer")
+    FLASHCARD = "flashcard", _("Flashcard")
+
+
+class QuestionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class QuestionOrigin(models.TextChoices):
+    GENERATED = "generated", _("Generated")
+    AUTHORED = "authored", _("Authored")
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def published(self) -> QuestionQuerySet:
+        return self.filter(status=QuestionStatus.PUBLISHED)
+
+    def editable_by(self, user: User) -> QuestionQuerySet:
+        return self.filter(lesson__document__in=Document.objects.editable_by(user))
+
+
+class Question(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=QuestionStatus.choices, default=QuestionStatus.DRAFT
+    )
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=QuestionOrigin.choices, default=QuestionOrigin.AUTHORED
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    prompt = models.TextField(_("prompt"), help_text=_("For a flashcard, the front."))
+    answer = models.TextField(
+        _("answer"),
+        blank=True,
+        help_text=_("For a flashcard, the back; for true/false, “true” or “false”."),
+    )
+    accepted_answers = models.JSONField(
+        _("accepted alternatives"),
+        default=list,
+        blank=True,
+        help_text=_("Other answers graded as correct."),
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    source_sentence = models.TextField(_("source sentence"), blank=True)
+    source_start = models.PositiveIntegerField(null=True, blank=True)
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+    teacher_edited = models.BooleanField(_("edited by a teacher"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lesson", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=QuestionStatus.values), name="question_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=QuestionOrigin.values), name="question_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_start__isnull=True, source_end__isnull=True)
+                | Q(source_start__lte=models.F("source_end")),
+                name="question_source_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("text"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    feedback = models.TextField(_("feedback"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text

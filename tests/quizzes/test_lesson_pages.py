@@ -1,0 +1,64 @@
+"""A signed-in student sees the documents and reads a lesson; Markdown renders safely."""
+
+import pytest
+from django.urls import reverse
+
+from quizzes.services import import_document, read_document
+from tests.quizzes.documents import MARKDOWN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(teacher):
+    parsed = read_document(MARKDOWN.encode(), filename="sourdough.md")
+    return import_document(owner=teacher, parsed=parsed).document
+
+
+def test_home_lists_documents_and_their_lessons(student_client, course):
+    page = student_client.get(reverse("home")).content.decode()
+
+    assert "Sourdough Basics" in page
+    for lesson in course.lessons.all():
+        assert reverse("lesson_detail", args=[lesson.pk]) in page
+
+
+def test_home_invites_visitors_to_log_in(client, course):
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Sourdough Basics" not in page
+    assert reverse("login") in page
+
+
+def test_a_lesson_renders_its_markdown(student_client, course):
+    lesson = course.lessons.get(heading="The Starter")
+
+    page = student_client.get(reverse("lesson_detail", args=[lesson.pk])).content.decode()
+
+    assert "<h1>The Starter</h1>" in page
+    assert "<li>Feed it equal weights of flour and water.</li>" in page
+
+
+def test_html_in_a_lesson_body_is_shown_as_text(student_client, course):
+    lesson = course.lessons.first()
+    lesson.body = 'Hello <script>alert("x")</script> <img src=x onerror=alert(1)>'
+    lesson.save()
+
+    page = student_client.get(reverse("lesson_detail", args=[lesson.pk])).content.decode()
+
+    assert "<script>alert" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_archived_lessons_are_not_found(student_client, course):
+    lesson = course.lessons.first()
+    lesson.archived_at = lesson.created_at
+    lesson.save()
+
+    assert student_client.get(reverse("lesson_detail", args=[lesson.pk])).status_code == 404
+
+
+def test_visitors_are_asked_to_log_in_before_reading(client, course):
+    response = client.get(reverse("lesson_detail", args=[course.lessons.first().pk]))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
