@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.forms import DocumentImportForm
@@ -55,6 +56,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def lesson_count(self, obj: Document) -> int:
         return obj.active_lessons
 
+    def get_inlines(self, request: HttpRequest, obj: Document | None) -> list:
+        return self.inlines if obj is not None else []
+
     def get_fieldsets(self, request: HttpRequest, obj: Document | None = None) -> list:
         source = (_("Document"), {"fields": ["title", "upload", "pasted_text", "import_format"]})
         if obj is None:
@@ -91,7 +95,24 @@ class DocumentAdmin(admin.ModelAdmin):
         obj.pk = result.document.pk
         obj._state.adding = False
         obj.refresh_from_db()
+        obj.import_result = result  # read by response_add
         self.message_user(request, result.summary(), messages.SUCCESS)
+
+    def response_add(
+        self, request: HttpRequest, obj: Document, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        result = getattr(obj, "import_result", None)
+        if result is not None and not result.document_created:
+            # "Add" with the title of an existing document re-imported into it; say so
+            # rather than "added successfully", and show that document.
+            self.message_user(
+                request,
+                _("You already had “%(title)s”: the new text was imported into it.")
+                % {"title": obj.title},
+                messages.INFO,
+            )
+            return redirect("admin:quizzes_document_change", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
 
 
 class ChoiceInline(admin.TabularInline):

@@ -25,8 +25,11 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(
         Lesson.objects.visible_to(request.user).select_related("document"), pk=lesson_id
     )
-    return render(
-        request,
-        "quizzes/lesson_detail.html",
-        {"lesson": lesson, "body": render_markdown(lesson.body)},
-    )
+    siblings = Lesson.objects.active().filter(document=lesson.document_id)
+    context = {
+        "lesson": lesson,
+        "body": render_markdown(lesson.body),
+        "previous": siblings.filter(position__lt=lesson.position).order_by("-position").first(),
+        "next": siblings.filter(position__gt=lesson.position).order_by("position").first(),
+    }
+    return render(request, "quizzes/lesson_detail.html", context)

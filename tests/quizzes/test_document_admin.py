@@ -48,6 +48,22 @@ def test_a_teacher_imports_pasted_text_and_sees_the_summary(teacher_client, teac
     )
 
 
+def test_adding_a_document_with_an_existing_title_re_imports_into_it(teacher_client, teacher):
+    document = imported(teacher)
+    lesson_ids = set(document.lessons.values_list("pk", flat=True))
+
+    response = teacher_client.post(ADD, form_data(pasted_text=PLAIN), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:quizzes_document_change", args=[document.pk]
+    )
+    assert "0 created, 0 updated, 4 unchanged, 0 archived" in page
+    assert "imported into it" in page and "added successfully" not in page
+    assert Document.objects.count() == 1
+    assert set(document.lessons.values_list("pk", flat=True)) == lesson_ids
+
+
 @pytest.mark.parametrize(
     ("name", "content", "fmt"),
     [("sourdough.md", MARKDOWN.encode(), "markdown"), ("tides.docx", docx_bytes(), "docx")],
@@ -212,3 +228,39 @@ def test_a_student_cannot_reach_the_admin(student_client):
     response = student_client.get(reverse("admin:quizzes_document_changelist"))
 
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_lesson_page_shows_its_questions_inline(teacher_client, teacher):
+    lesson = imported(teacher).lessons.get(position=1)
+    QuestionFactory(lesson=lesson, prompt="What is firn?")
+
+    page = teacher_client.get(
+        reverse("admin:quizzes_lesson_change", args=[lesson.pk])
+    ).content.decode()
+
+    assert "What is firn?" in page
+    assert lesson.body.split(".")[0] in page
+
+
+def test_a_teacher_editing_a_generated_question_marks_it_edited(teacher_client, teacher):
+    question = QuestionFactory(lesson=imported(teacher).lessons.first(), prompt="Old prompt?")
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_question_change", args=[question.pk]),
+        {
+            "lesson": question.lesson_id,
+            "kind": question.kind,
+            "status": question.status,
+            "position": 0,
+            "prompt": "A clearer prompt?",
+            "answer": question.answer,
+            "accepted_answers": "[]",
+            "explanation": "",
+            "choices-TOTAL_FORMS": "0",
+            "choices-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.prompt, question.teacher_edited) == ("A clearer prompt?", True)

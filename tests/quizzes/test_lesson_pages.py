@@ -62,3 +62,14 @@ def test_visitors_are_asked_to_log_in_before_reading(client, course):
     response = client.get(reverse("lesson_detail", args=[course.lessons.first().pk]))
 
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_lesson_links_to_its_neighbours_skipping_archived_ones(student_client, course):
+    intro, starter, mixing, baking = course.lessons.order_by("position")
+    mixing.archived_at = mixing.created_at
+    mixing.save()
+
+    page = student_client.get(reverse("lesson_detail", args=[starter.pk])).content.decode()
+
+    assert f'rel="prev" href="{reverse("lesson_detail", args=[intro.pk])}"' in page
+    assert f'rel="next" href="{reverse("lesson_detail", args=[baking.pk])}"' in page
