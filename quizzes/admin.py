@@ -29,20 +29,23 @@ class LessonInline(admin.TabularInline):
         return False
 
 
+DOCUMENT_DETAILS = [
+    "owner",
+    "source_format",
+    "source_name",
+    "checksum",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentImportForm
     list_display = ["title", "source_format", "owner", "lesson_count", "updated_at"]
     list_filter = ["source_format"]
     search_fields = ["title"]
-    readonly_fields = [
-        "owner",
-        "source_format",
-        "source_name",
-        "checksum",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = DOCUMENT_DETAILS
     inlines = [LessonInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
@@ -63,20 +66,7 @@ class DocumentAdmin(admin.ModelAdmin):
         source = (_("Document"), {"fields": ["title", "upload", "pasted_text", "import_format"]})
         if obj is None:
             return [source]
-        details = (
-            _("Details"),
-            {
-                "fields": [
-                    "owner",
-                    "source_format",
-                    "source_name",
-                    "checksum",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        )
-        return [source, details]
+        return [source, (_("Details"), {"fields": DOCUMENT_DETAILS})]
 
     def save_model(
         self, request: HttpRequest, obj: Document, form: DocumentImportForm, change: bool

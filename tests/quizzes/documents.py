@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
-import docx
+from tests.ingest.helpers import build_docx, build_zip
 
 PLAIN = """Rivers of Ice
 
@@ -63,27 +60,15 @@ def docx_bytes(title: str = "Tides", sections: tuple[tuple[str, str], ...] = ())
         ("Why Tides Happen", "The Moon’s gravity pulls the oceans into two bulges."),
         ("Spring and Neap Tides", "Spring tides come when the Sun and Moon line up."),
     )
-    document = docx.Document()
-    document.add_heading(title, level=0)
+    paragraphs: list[tuple[str, str | None]] = [(title, "Title")]
     for heading, text in sections:
-        document.add_heading(heading, level=1)
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def zip_bytes(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+        paragraphs += [(heading, "Heading 1"), (text, None)]
+    return build_docx(paragraphs)
 
 
 def zip_bomb(unpacked_bytes: int) -> bytes:
-    return zip_bytes({"[Content_Types].xml": b"<x/>", "word/document.xml": b"\0" * unpacked_bytes})
+    return build_zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"\0" * unpacked_bytes})
 
 
 def crowded_zip(entries: int) -> bytes:
-    return zip_bytes({f"word/media/{n}.txt": b"" for n in range(entries)})
+    return build_zip({f"word/media/{n}.txt": b"" for n in range(entries)})
