@@ -44,11 +44,12 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/import_markdown.py
+	$(BIN)/python bench/generation.py
 
 # Re-pin every dependency, with hashes, from pyproject.toml.
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev \
 		--output-file requirements.lock pyproject.toml
 
 clean:
