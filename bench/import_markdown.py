@@ -1,4 +1,5 @@
-"""Import a generated 1 MB Markdown document (~150 sections) into a fresh SQLite database.
+"""Import (without question generation) a generated 1 MB Markdown document of ~150
+sections into a fresh SQLite database.
 
 Prints the seconds and peak memory of parsing and of the whole import (parse + writes).
 Targets: under 2 s and under 200 MB for the import.
@@ -9,67 +10,11 @@ Targets: under 2 s and under 200 MB for the import.
 from __future__ import annotations
 
 import argparse
-import os
-import random
 import resource
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORDS = [
-    "river",
-    "delta",
-    "glacier",
-    "basalt",
-    "monsoon",
-    "harbour",
-    "treaty",
-    "senate",
-    "empire",
-    "merchant",
-    "orbit",
-    "comet",
-    "lattice",
-    "enzyme",
-    "protein",
-    "neuron",
-    "quartz",
-    "granite",
-    "valley",
-    "plateau",
-    "archive",
-    "ledger",
-    "voyage",
-    "compass",
-    "meridian",
-    "tide",
-    "estuary",
-    "canal",
-    "furnace",
-    "engine",
-    "turbine",
-    "harvest",
-]
-
-
-def generate(total_bytes: int, sections: int, seed: int = 7) -> bytes:
-    rng = random.Random(seed)
-    per_section = total_bytes // sections
-    parts = ["# A generated handbook\n\nAn opening paragraph before the first section.\n"]
-    for number in range(1, sections + 1):
-        parts.append(f"\n## Section {number}: {rng.choice(WORDS).title()} notes\n\n")
-        size = 0
-        while size < per_section:
-            sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 22)))
-            paragraph = f"{sentence.capitalize()} in {rng.randint(1400, 2020)}. " * 3
-            if rng.random() < 0.1:
-                paragraph = "- " + paragraph + "\n- a second item\n"
-            parts.append(paragraph + "\n\n")
-            size += len(paragraph) + 2
-    return "".join(parts).encode()
+from common import markdown_document, setup_django
 
 
 def main() -> None:
@@ -78,21 +23,12 @@ def main() -> None:
     parser.add_argument("--bytes", type=int, default=1_000_000)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="lectern-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_django()
     from accounts.services import create_teacher
     from quizzes.models import Lesson
     from quizzes.services import import_document, read_document
 
-    call_command("migrate", verbosity=0)
-    data = generate(args.bytes, args.sections)
+    data = markdown_document(args.bytes, args.sections)
 
     # Timed without tracing (tracemalloc slows Python down); memory measured in a second,
     # traced import of the same document by another teacher.
@@ -100,18 +36,20 @@ def main() -> None:
     started = time.perf_counter()
     parsed = read_document(data, filename="handbook.md")
     parsed_at = time.perf_counter()
-    result = import_document(owner=owner, parsed=parsed)
+    result = import_document(owner=owner, parsed=parsed, generate=False)
     finished = time.perf_counter()
 
     again_started = time.perf_counter()
-    again = import_document(owner=owner, parsed=read_document(data, filename="handbook.md"))
+    again = import_document(
+        owner=owner, parsed=read_document(data, filename="handbook.md"), generate=False
+    )
     again_finished = time.perf_counter()
 
     traced_owner = create_teacher(username="traced")
     tracemalloc.start()
     parsed = read_document(data, filename="handbook.md")
     _, parse_peak = tracemalloc.get_traced_memory()
-    import_document(owner=traced_owner, parsed=parsed)
+    import_document(owner=traced_owner, parsed=parsed, generate=False)
     _, import_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

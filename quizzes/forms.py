@@ -36,6 +36,11 @@ class DocumentImportForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 14}),
     )
     import_format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="auto")
+    publish = forms.BooleanField(
+        label=_("Publish generated questions"),
+        required=False,
+        help_text=_("Leave unticked to review them first: they arrive as drafts."),
+    )
 
     class Meta:
         model = Document

@@ -129,6 +129,13 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     def published(self) -> QuestionQuerySet:
         return self.filter(status=QuestionStatus.PUBLISHED)
 
+    def replaceable(self) -> QuestionQuerySet:
+        """Generated drafts nobody has touched: the only questions regeneration replaces.
+        Anything authored, edited by a teacher, published or retired is kept."""
+        return self.filter(
+            origin=QuestionOrigin.GENERATED, status=QuestionStatus.DRAFT, teacher_edited=False
+        )
+
     def editable_by(self, user: User) -> QuestionQuerySet:
         return self.filter(lesson__document__in=Document.objects.editable_by(user))
 
@@ -155,7 +162,19 @@ class Question(models.Model):
         blank=True,
         help_text=_("Other answers graded as correct."),
     )
+    accent_sensitive = models.BooleanField(
+        _("accents must match"),
+        default=False,
+        help_text=_("Grade “cafe” as wrong when the answer is “café”."),
+    )
     explanation = models.TextField(_("explanation"), blank=True)
+    answer_type = models.CharField(
+        _("answer type"),
+        max_length=20,
+        blank=True,
+        help_text=_("What the generator took the answer to be: person, place, number, …"),
+    )
+    generation_score = models.FloatField(_("generator score"), null=True, blank=True)
     source_sentence = models.TextField(_("source sentence"), blank=True)
     source_start = models.PositiveIntegerField(null=True, blank=True)
     source_end = models.PositiveIntegerField(null=True, blank=True)

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from quizzes import ingest
-from quizzes.models import Document, Lesson, Question, QuestionOrigin, QuestionStatus
+from quizzes import generation, ingest
+from quizzes.models import (
+    Choice,
+    Document,
+    Lesson,
+    Question,
+    QuestionKind,
+    QuestionOrigin,
+    QuestionStatus,
+)
 
 
 def sha256(text: str) -> str:
@@ -46,13 +56,14 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     archived: int = 0
+    generation: GenerationResult | None = None
 
     @property
     def changed(self) -> bool:
         return self.document_created or bool(self.created or self.updated or self.archived)
 
     def summary(self) -> str:
-        return _(
+        text = _(
             "“%(title)s”: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
             "%(archived)d archived"
         ) % {
@@ -62,6 +73,27 @@ class ImportResult:
             "unchanged": self.unchanged,
             "archived": self.archived,
         }
+        if self.generation is not None:
+            text += "; " + self.generation.summary()
+        return text
+
+
+@dataclass
+class GenerationResult:
+    lessons: int = 0
+    created: int = 0
+    replaced: int = 0
+    kept: int = 0
+    published: bool = False
+
+    def summary(self) -> str:
+        values = {"created": self.created, "replaced": self.replaced, "kept": self.kept}
+        if self.published:
+            return _("%(created)d questions published (%(kept)d kept)") % values
+        return (
+            _("%(created)d draft questions to review (%(replaced)d replaced, %(kept)d kept)")
+            % values
+        )
 
 
 def _heading_key(heading: str) -> str:
@@ -108,6 +140,8 @@ def import_document(
     source_name: str = "",
     title: str | None = None,
     document: Document | None = None,
+    generate: bool = True,
+    publish: bool = False,
 ) -> ImportResult:
     """Store a parsed document and one lesson per section, or re-import into an existing
     document (the one given, else the owner's document with the same title).
@@ -117,6 +151,9 @@ def import_document(
     unchanged lessons keep their ids and everything attached; edited ones are updated and
     their generated questions whose source sentence vanished are retired; lessons whose
     section disappeared are archived, never deleted. The same file twice writes nothing.
+
+    With ``generate`` (the default), new and edited lessons get generated questions, as
+    drafts or, with ``publish``, published; unchanged lessons keep theirs untouched.
     """
     title = (title or "").strip()
     if document is None:
@@ -190,6 +227,8 @@ def import_document(
         batch_size=500,
     )
     _retire_orphaned_questions(edited, now=now)
+    if generate and (to_create or edited):
+        result.generation = generate_questions(lessons=[*to_create, *edited], publish=publish)
     return result
 
 
@@ -218,3 +257,102 @@ def _retire_orphaned_questions(lessons: list[Lesson], *, now: datetime) -> None:
     )
     orphaned = [q.pk for q in candidates if q.source_sentence not in bodies[q.lesson_id]]
     Question.objects.filter(pk__in=orphaned).update(status=QuestionStatus.RETIRED, updated_at=now)
+
+
+@transaction.atomic
+def generate_questions(
+    *, lessons: Sequence[Lesson], publish: bool = False, per_lesson: int | None = None
+) -> GenerationResult:
+    """(Re)generate questions for these lessons.
+
+    Only untouched generated drafts are replaced; whatever a teacher authored, edited,
+    published or retired stays, and the generator is told to avoid asking those again.
+    A lesson gets at most ``per_lesson`` generated questions in all (the setting
+    LECTERN_QUESTIONS_PER_LESSON by default), counting the generated ones it keeps.
+    Every active lesson of the document feeds the distractor pools.
+    """
+    per_lesson = per_lesson or settings.LECTERN_QUESTIONS_PER_LESSON
+    targets = {lesson.pk: lesson for lesson in lessons if not lesson.is_archived}
+    result = GenerationResult(lessons=len(targets), published=publish)
+    if not targets:
+        return result
+    replaceable = Question.objects.filter(lesson_id__in=targets).replaceable()
+    result.replaced = replaceable.delete()[1].get("quizzes.Question", 0)  # choices cascade
+
+    avoid: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    kept_generated: dict[int, int] = defaultdict(int)
+    for lesson_id, prompt, answer, origin, status in Question.objects.filter(
+        lesson_id__in=targets
+    ).values_list("lesson_id", "prompt", "answer", "origin", "status"):
+        avoid[lesson_id].append((prompt, answer))
+        result.kept += 1
+        if origin == QuestionOrigin.GENERATED and status != QuestionStatus.RETIRED:
+            kept_generated[lesson_id] += 1
+
+    drafts = generation.generate_questions(
+        _document_texts(targets.values()),
+        per_lesson=per_lesson,
+        only=set(targets),
+        avoid=dict(avoid),
+    )
+    status = QuestionStatus.PUBLISHED if publish else QuestionStatus.DRAFT
+    questions: list[Question] = []
+    choices: list[tuple[Question, list[generation.ChoiceDraft]]] = []
+    for lesson_id, lesson_drafts in drafts.items():
+        room = max(0, per_lesson - kept_generated[lesson_id])
+        start = len(avoid[lesson_id])
+        for offset, draft in enumerate(lesson_drafts[:room]):
+            question = _question_from_draft(draft, lesson_id=lesson_id, status=status)
+            question.position = start + offset
+            questions.append(question)
+            if draft.choices:
+                choices.append((question, list(draft.choices)))
+    Question.objects.bulk_create(questions, batch_size=500)
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, text=choice.text, is_correct=choice.is_correct, position=n)
+            for question, drafts_ in choices
+            for n, choice in enumerate(drafts_)
+        ],
+        batch_size=1000,
+    )
+    result.created = len(questions)
+    return result
+
+
+def _document_texts(lessons: Iterable[Lesson]) -> list[generation.LessonText]:
+    """Every active lesson of the documents these lessons belong to, as plain text."""
+    document_ids = {lesson.document_id for lesson in lessons}
+    return [
+        generation.LessonText(key=pk, heading=heading, body=body)
+        for pk, heading, body in Lesson.objects.active()
+        .filter(document_id__in=document_ids)
+        .order_by("document_id", "position")
+        .values_list("pk", "heading", "body")
+    ]
+
+
+def _question_from_draft(
+    draft: generation.QuestionDraft, *, lesson_id: int, status: str
+) -> Question:
+    return Question(
+        lesson_id=lesson_id,
+        kind=QuestionKind(draft.kind),
+        status=status,
+        origin=QuestionOrigin.GENERATED,
+        prompt=draft.prompt,
+        answer=draft.answer,
+        accepted_answers=list(draft.accepted_answers),
+        explanation=draft.explanation,
+        source_sentence=draft.source_sentence,
+        source_start=draft.source_start,
+        source_end=draft.source_end,
+        answer_type=draft.answer_type[:20],
+        generation_score=draft.score,
+    )
+
+
+@transaction.atomic
+def set_question_status(*, questions: QuerySet[Question], status: str) -> int:
+    """Publish or retire questions in bulk. Returns how many changed."""
+    return questions.exclude(status=status).update(status=status, updated_at=timezone.now())

@@ -72,3 +72,22 @@ def zip_bomb(unpacked_bytes: int) -> bytes:
 
 def crowded_zip(entries: int) -> bytes:
     return build_zip({f"word/media/{n}.txt": b"" for n in range(entries)})
+
+
+# Long enough per section (80+ words) for the generator's quality floor to apply.
+ARTICLE = """Engineers Finish the Longest Rail Tunnel Under the Alps
+
+Swiss engineers completed the Gotthard Base Tunnel in 2016 after seventeen years of construction. The tunnel runs for 57 kilometres beneath the Alps and links the cantons of Uri and Ticino. Trains now cross the mountains in about twenty minutes less than before, and freight moves faster between Rotterdam and Genoa.
+
+Planning and Funding
+
+Swiss voters approved the project in a national referendum held in 1992. The federal government financed most of the work through a fuel tax and a heavy vehicle fee. Planners chose a route at a low altitude so that freight trains could travel without steep climbs. The budget grew to roughly 12 billion Swiss francs by the time the tunnel opened. Critics in parliament argued that road freight would still dominate, but the referendum result held. Engineers from the company AlpTransit Gotthard managed the construction for the Swiss Federal Railways.
+
+Digging Through the Mountain
+
+Four tunnel boring machines cut most of the rock, while crews used explosives in the hardest sections. Each machine was about 400 metres long and weighed roughly 3,000 tonnes. Geologists worried about a zone of soft rock near Faido, where the mountain pressed hard on the walls. Workers removed about 28 million tonnes of rock during the project. The final breakthrough took place in October 2010, when a machine cut into the eastern tube near Sedrun.
+
+Safety and Operation
+
+Two single-track tubes run side by side and are joined by cross passages every 325 metres. Emergency stations near Faido and Sedrun let passengers leave a train and wait in fresh air. Passenger trains can reach speeds of 200 kilometres per hour inside the tunnel. The Swiss Federal Railways runs more than 200 trains through the tunnel on a typical day. Controllers in Pollegio watch every train from a central operations room.
+"""

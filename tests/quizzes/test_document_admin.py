@@ -26,9 +26,8 @@ def form_data(**overrides) -> dict:
 
 
 def imported(owner, text: str = PLAIN, name: str = "rivers.txt") -> Document:
-    return import_document(
-        owner=owner, parsed=read_document(text.encode(), filename=name)
-    ).document
+    parsed = read_document(text.encode(), filename=name)
+    return import_document(owner=owner, parsed=parsed, generate=False).document
 
 
 def test_a_teacher_imports_pasted_text_and_sees_the_summary(teacher_client, teacher):
@@ -142,7 +141,7 @@ def test_uploading_a_new_version_re_imports_and_keeps_unchanged_lessons(teacher_
 
     assert "0 created, 1 updated, 3 unchanged, 0 archived" in response.content.decode()
     assert set(document.lessons.values_list("pk", flat=True)) == lesson_ids
-    assert Question.objects.get().pk == question.pk
+    assert Question.objects.filter(pk=question.pk).exists()
 
 
 def test_a_teacher_sees_only_their_own_documents(teacher_client, teacher, other_teacher):

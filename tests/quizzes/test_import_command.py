@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import CommandError
 
-from quizzes.models import Document, Lesson
+from quizzes.models import Document, Lesson, Question
 from tests.quizzes.documents import HTML, MARKDOWN, PLAIN, crowded_zip, docx_bytes, zip_bomb
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,10 @@ def test_it_imports_each_format(tmp_path, teacher, name, content, fmt, title, he
     document = Document.objects.get()
     assert (document.title, document.source_format, document.owner) == (title, fmt, teacher)
     assert document.lessons.count() == headings
+    drafts = Question.objects.filter(lesson__document=document).count()
     assert out.strip() == (
-        f"{path}: “{title}”: {headings} created, 0 updated, 0 unchanged, 0 archived "
-        f"(document {document.pk})"
+        f"{path}: “{title}”: {headings} created, 0 updated, 0 unchanged, 0 archived; "
+        f"{drafts} draft questions to review (0 replaced, 0 kept) (document {document.pk})"
     )
 
 

@@ -6,10 +6,15 @@ import pytest
 
 from quizzes import services
 from quizzes.models import Document, Lesson, QuestionOrigin, QuestionStatus
-from quizzes.services import import_document
+from quizzes.services import import_document as import_with_questions
 from tests.quizzes.factories import GLACIERS, QuestionFactory, parsed
 
 pytestmark = pytest.mark.django_db
+
+
+def import_document(**kwargs):
+    """These tests are about lessons; question generation has its own tests."""
+    return import_with_questions(generate=False, **kwargs)
 
 
 def lessons_of(document: Document) -> list[Lesson]:

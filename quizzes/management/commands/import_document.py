@@ -37,6 +37,14 @@ class Command(BaseCommand):
             "--document", type=int, metavar="ID", help="re-import into this document (one PATH)"
         )
         parser.add_argument("--title", help="the document's title (one PATH)")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish generated questions at once instead of leaving them as drafts",
+        )
+        parser.add_argument(
+            "--no-questions", action="store_true", help="import the lessons without questions"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[str] = options["paths"]
@@ -71,6 +79,8 @@ class Command(BaseCommand):
                     source_name="" if path == "-" else Path(path).name,
                     title=options["title"],
                     document=document,
+                    generate=not options["no_questions"],
+                    publish=options["publish"],
                 )
             except (ingest.IngestError, OSError) as error:
                 failures += 1

@@ -46,7 +46,9 @@ class Command(BaseCommand):
             if path.suffix not in {".txt", ".md"} or path.name == "README.md":
                 continue
             parsed = read_document(path.read_bytes(), filename=path.name)
-            result = import_document(owner=teacher, parsed=parsed, source_name=path.name)
+            result = import_document(
+                owner=teacher, parsed=parsed, source_name=path.name, publish=True
+            )
             self.stdout.write(f"{path.name}: {result.summary()}")
         self.stdout.write(self.style.SUCCESS("Demo course loaded."))
         self.stdout.write(demo_logins())
