@@ -66,7 +66,6 @@ DOCUMENT_DETAILS = [
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentImportForm
     list_display = ["title", "source_format", "owner", "lesson_count", "drafts", "updated_at"]
-    list_filter = ["source_format"]
     search_fields = ["title"]
     readonly_fields = DOCUMENT_DETAILS
     inlines = [LessonInline]
