@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -219,3 +220,76 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class ReviewLog(models.Model):
+    """One review of one card by one student: append-only. The id is made by the client
+    (browser or phone) so that sending the same review twice stores it once."""
+
+    id = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    duration_ms = models.PositiveIntegerField(_("time taken (ms)"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        indexes = [
+            models.Index(fields=["user", "question", "reviewed_at"], name="reviewlog_card_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=4), name="reviewlog_rating_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.question_id}:{self.rating}@{self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class CardStateQuerySet(models.QuerySet["CardState"]):
+    def due_for(self, user: User, now: datetime) -> CardStateQuerySet:
+        return self.filter(user=user, due__lte=now).order_by("due", "question_id")
+
+
+class CardState(models.Model):
+    """A student's FSRS state for one question. Derived, never edited: it is the replay of
+    the student's review logs for the question in (reviewed_at, id) order, so devices that
+    reviewed offline converge whatever order they sync in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="card_states")
+    state = models.CharField(max_length=12)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CardStateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="cardstate_one_per_card"),
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="cardstate_user_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.question_id} {self.state} due {self.due:%Y-%m-%d}"
