@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SignUpForm
+from accounts.models import User
 from accounts.services import sign_up_student
 
 
@@ -31,8 +32,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except IntegrityError:
-            # Someone took the username between the form's check and the insert.
-            form.add_error("username", _("A user with that username already exists."))
+            # Someone took the username or the email between the form's check and the
+            # insert: say which.
+            if User.objects.filter(username__iexact=form.cleaned_data["username"]).exists():
+                form.add_error("username", _("A user with that username already exists."))
+            else:
+                form.add_error("email", _("An account with this email already exists."))
         else:
             login(request, user)
             messages.success(

@@ -155,3 +155,30 @@ def test_a_logged_in_user_cannot_sign_up_another_account(student_client):
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert not User.objects.filter(username="lin").exists()
+
+
+@pytest.mark.parametrize(
+    ("taken", "field", "message"),
+    [
+        ({"username": "lin", "email": "other@example.org"}, "username", "username already exists"),
+        ({"username": "someone", "email": "lin@example.org"}, "email", "email already exists"),
+    ],
+)
+def test_an_account_taken_while_the_form_was_checked_is_named_on_the_right_field(
+    client, monkeypatch, taken, field, message
+):
+    from accounts import services, views
+
+    def racing_sign_up(**kwargs):
+        # Another sign-up wins the race between the form's checks and this insert.
+        User.objects.create_user(password=PASSWORD, **taken)
+        return services.sign_up_student(**kwargs)
+
+    monkeypatch.setattr(views, "sign_up_student", racing_sign_up)
+
+    response = sign_up(client)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert message in response.content.decode()
+    assert User.objects.count() == 1
