@@ -136,6 +136,8 @@ LECTERN_MAX_SECTIONS = env.int("LECTERN_MAX_SECTIONS", default=1000)
 # A pasted document travels as a form field: let it reach the importer's own size check
 # (which names the problem) instead of Django's generic "request too large".
 DATA_UPLOAD_MAX_MEMORY_SIZE = LECTERN_MAX_DOCUMENT_BYTES * 2 + 1024 * 1024
+# A long document's admin page lists every lesson (two fields each) and its archive.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {
     "version": 1,

@@ -33,7 +33,7 @@ class DocumentFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
-        if not (value and value.isdigit()):
+        if not (value and value.isascii() and value.isdigit()):
             return queryset
         field = "document_id" if queryset.model is Lesson else "lesson__document_id"
         return queryset.filter(**{field: value})
@@ -204,6 +204,20 @@ class LessonAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # lessons come from importing a document
 
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        # A generated question edited here is the teacher's now: regeneration keeps it.
+        edited = [
+            f.instance.pk
+            for f in formset.forms
+            if f.instance.pk and f.has_changed() and f not in formset.deleted_forms
+        ]
+        Question.objects.filter(pk__in=edited, origin=QuestionOrigin.GENERATED).update(
+            teacher_edited=True
+        )
+
     @admin.display(description=_("questions"), ordering="questions_count")
     def question_count(self, obj: Lesson) -> int:
         return obj.questions_count
@@ -222,13 +236,17 @@ class LessonFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
         lessons = Lesson.objects.editable_by(request.user).active().select_related("document")
         document = request.GET.get(DocumentFilter.parameter_name)
-        if document and document.isdigit():
+        if document and document.isascii() and document.isdigit():
             lessons = lessons.filter(document_id=document)
         return [(lesson.pk, f"{lesson.document.title} › {lesson.heading}") for lesson in lessons]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
-        return queryset.filter(lesson_id=value) if value and value.isdigit() else queryset
+        return (
+            queryset.filter(lesson_id=value)
+            if value and value.isascii() and value.isdigit()
+            else queryset
+        )
 
 
 def _status_action(name: str, status: str, description: str, done: str) -> Callable:
@@ -342,9 +360,8 @@ class QuestionAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name != "lesson":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
-        kwargs["queryset"] = (
-            Lesson.objects.editable_by(request.user).active().select_related("document")
-        )
+        # Archived lessons too, so a question on one can still be saved (e.g. retired).
+        kwargs["queryset"] = Lesson.objects.editable_by(request.user).select_related("document")
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         # "Introduction" alone is ambiguous across documents.
         field.label_from_instance = lambda lesson: f"{lesson.document.title} › {lesson.heading}"

@@ -92,6 +92,8 @@ class DocumentImportForm(forms.ModelForm):
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
+        if self.instance.pk and not title:
+            return self.instance.title  # a document always keeps a title
         if self.instance.pk and title and title != self.instance.title:
             clash = Document.objects.filter(owner=self.instance.owner, title=title)
             if clash.exists():

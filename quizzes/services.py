@@ -52,6 +52,24 @@ def read_document(
     return ingest.parse(data, format=source_format, filename=filename, limits=ingest_limits())
 
 
+class DocumentImportError(ValueError):
+    """The import cannot go ahead; the message says why, in one line."""
+
+
+def _unused_title(owner: User, title: str) -> str:
+    taken = set(
+        Document.objects.filter(owner=owner, title__startswith=title).values_list(
+            "title", flat=True
+        )
+    )
+    number = 1
+    candidate = title
+    while candidate in taken:
+        number += 1
+        candidate = f"{title} ({number})"
+    return candidate
+
+
 @dataclass
 class ImportResult:
     document: Document
@@ -160,11 +178,16 @@ def import_document(
     drafts or, with ``publish``, published; unchanged lessons keep theirs untouched.
     """
     title = (title or "").strip()
+    if document is None and not title and parsed.title == ingest.DEFAULT_TITLE:
+        # Nothing names this document: never re-import into another untitled one.
+        title = _unused_title(owner, parsed.title)
     if document is None:
         title = title or parsed.title
         document = Document.objects.filter(owner=owner, title=title).first()
     else:
         title = title or document.title
+        if Document.objects.filter(owner=owner, title=title).exclude(pk=document.pk).exists():
+            raise DocumentImportError(f"There is already a document called “{title}”.")
     result = ImportResult(document=document or Document(owner=owner, title=title))
     checksum = sha256(parsed.text)
 
@@ -184,12 +207,20 @@ def import_document(
     to_create: list[Lesson] = []
     to_update: list[Lesson] = []
     edited: list[Lesson] = []
-    for position, section in enumerate(parsed.sections):
-        body_hash = sha256(section.body)
-        heading_key = _heading_key(section.heading)
-        lesson = pool.take(pool.by_exact, (heading_key, body_hash))
-        if lesson is None:
-            lesson = pool.take(pool.by_body, body_hash) or pool.take(pool.by_heading, heading_key)
+    # Match in passes over all sections, strictest first, so that a section with an exact
+    # twin is never stolen by an earlier section's looser match (repeated headings).
+    keys = [(_heading_key(section.heading), sha256(section.body)) for section in parsed.sections]
+    matches: list[Lesson | None] = [pool.take(pool.by_exact, key) for key in keys]
+    for index, (_key, body_hash) in enumerate(keys):
+        if matches[index] is None:
+            matches[index] = pool.take(pool.by_body, body_hash)
+    for index, (heading_key, _hash) in enumerate(keys):
+        if matches[index] is None:
+            matches[index] = pool.take(pool.by_heading, heading_key)
+
+    for position, (section, lesson, (_key, body_hash)) in enumerate(
+        zip(parsed.sections, matches, keys, strict=True)
+    ):
         if lesson is None:
             to_create.append(
                 Lesson(
@@ -293,12 +324,17 @@ def generate_questions(
         if origin == QuestionOrigin.GENERATED and status != QuestionStatus.RETIRED:
             kept_generated[lesson_id] += 1
 
-    drafts = generation.generate_questions(
-        _document_texts(targets.values()),
-        per_lesson=per_lesson,
-        only=set(targets),
-        avoid=dict(avoid),
-    )
+    # One generator call per document: its lessons are the distractor pool, and no
+    # document (or teacher) lends its terms to another's questions.
+    drafts: dict[int, list[generation.QuestionDraft]] = {}
+    for document_id, texts in _document_texts(targets.values()).items():
+        wanted = {pk for pk, lesson in targets.items() if lesson.document_id == document_id}
+        drafts |= generation.generate_questions(
+            texts,
+            per_lesson=per_lesson,
+            only=wanted,
+            avoid={pk: avoid[pk] for pk in wanted if pk in avoid},
+        )
     status = QuestionStatus.PUBLISHED if publish else QuestionStatus.DRAFT
     questions: list[Question] = []
     choices: list[tuple[Question, list[generation.ChoiceDraft]]] = []
@@ -324,16 +360,17 @@ def generate_questions(
     return result
 
 
-def _document_texts(lessons: Iterable[Lesson]) -> list[generation.LessonText]:
-    """Every active lesson of the documents these lessons belong to, as plain text."""
-    document_ids = {lesson.document_id for lesson in lessons}
-    return [
-        generation.LessonText(key=pk, heading=heading, body=body)
-        for pk, heading, body in Lesson.objects.active()
-        .filter(document_id__in=document_ids)
+def _document_texts(lessons: Iterable[Lesson]) -> dict[int, list[generation.LessonText]]:
+    """Every active lesson of the documents these lessons belong to, by document."""
+    texts: dict[int, list[generation.LessonText]] = defaultdict(list)
+    for pk, document_id, heading, body in (
+        Lesson.objects.active()
+        .filter(document_id__in={lesson.document_id for lesson in lessons})
         .order_by("document_id", "position")
-        .values_list("pk", "heading", "body")
-    ]
+        .values_list("pk", "document_id", "heading", "body")
+    ):
+        texts[document_id].append(generation.LessonText(key=pk, heading=heading, body=body))
+    return texts
 
 
 def _question_from_draft(
@@ -394,26 +431,19 @@ class RecordResult:
 
 
 def _review_errors(
-    user: User, reviews: Sequence[ReviewInput], now: datetime
+    user: User, reviews: Sequence[tuple[int, ReviewInput]], now: datetime
 ) -> list[dict[str, object]]:
-    if len(reviews) > MAX_REVIEWS_PER_BATCH:
-        return [
-            {
-                "index": None,
-                "field": "reviews",
-                "message": f"At most {MAX_REVIEWS_PER_BATCH} reviews in one batch.",
-            }
-        ]
+    """What is wrong with each (batch index, review) pair."""
     studyable = set(
         Question.objects.published()
         .filter(
-            pk__in={r.question_id for r in reviews},
+            pk__in={r.question_id for _, r in reviews},
             lesson__in=Lesson.objects.visible_to(user),
         )
         .values_list("pk", flat=True)
     )
     errors: list[dict[str, object]] = []
-    for index, review in enumerate(reviews):
+    for index, review in reviews:
         if review.question_id not in studyable:
             errors.append(
                 {"index": index, "field": "question", "message": "No such question to study."}
@@ -443,11 +473,25 @@ def record_reviews(
     on the order or batching in which reviews arrive.
     """
     now = now or timezone.now()
-    errors = _review_errors(user, reviews, now)
-    if errors:
-        raise ReviewBatchError(errors)
+    if len(reviews) > MAX_REVIEWS_PER_BATCH:
+        raise ReviewBatchError(
+            [
+                {
+                    "index": None,
+                    "field": "reviews",
+                    "message": f"At most {MAX_REVIEWS_PER_BATCH} reviews in one batch.",
+                }
+            ]
+        )
     ids = [review.id for review in reviews]
     stored = set(ReviewLog.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    # A retried batch must go through even if a question was retired since: reviews
+    # already stored are duplicates and are not checked again.
+    errors = _review_errors(
+        user, [(i, r) for i, r in enumerate(reviews) if r.id not in stored], now
+    )
+    if errors:
+        raise ReviewBatchError(errors)
     fresh: dict[uuid.UUID, ReviewInput] = {}
     duplicates: list[uuid.UUID] = []
     for review in reviews:

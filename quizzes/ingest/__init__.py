@@ -4,11 +4,12 @@
 Markdown, HTML or DOCX and raises only ``IngestError`` (one line, for the teacher).
 """
 
-from .common import human_size, too_big
+from .common import DEFAULT_TITLE, human_size, too_big
 from .reader import detect_format, parse
 from .types import FORMATS, IngestError, Limits, ParsedDocument, Section
 
 __all__ = [
+    "DEFAULT_TITLE",
     "FORMATS",
     "IngestError",
     "Limits",

@@ -263,3 +263,15 @@ def test_a_teacher_editing_a_generated_question_marks_it_edited(teacher_client, 
     assert response.status_code == 302
     question.refresh_from_db()
     assert (question.prompt, question.teacher_edited) == ("A clearer prompt?", True)
+
+
+def test_a_blank_title_on_the_change_form_keeps_the_documents_title(teacher_client, teacher):
+    document = imported(teacher)
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_document_change", args=[document.pk]), form_data(title="")
+    )
+
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.title == "Rivers of Ice"

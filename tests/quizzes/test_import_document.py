@@ -208,3 +208,40 @@ def test_a_failure_part_way_leaves_nothing_written(teacher, monkeypatch):
 
     assert {(x.pk, x.heading, x.body, x.archived_at) for x in Lesson.objects.all()} == snapshot
     assert list(Document.objects.values_list("title", "checksum")) == [("Glaciers", checksum)]
+
+
+def test_repeated_headings_keep_their_own_lessons_when_a_section_is_inserted(teacher):
+    sections = [("Exercises", "Alpha questions."), ("Exercises", "Delta questions.")]
+    first = import_document(owner=teacher, parsed=parsed("Workbook", *sections))
+    alpha, delta = lessons_of(first.document)
+
+    result = import_document(
+        owner=teacher, parsed=parsed("Workbook", ("Exercises", "Brand new."), *sections)
+    )
+
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 2)
+    alpha.refresh_from_db()
+    delta.refresh_from_db()
+    assert (alpha.body, alpha.position) == ("Alpha questions.", 1)
+    assert (delta.body, delta.position) == ("Delta questions.", 2)
+
+
+def test_documents_without_a_title_never_re_import_into_each_other(teacher):
+    first = import_document(owner=teacher, parsed=parsed("Untitled document", ("A", "One.")))
+    second = import_document(owner=teacher, parsed=parsed("Untitled document", ("B", "Two.")))
+
+    assert first.document.pk != second.document.pk
+    assert second.document.title == "Untitled document (2)"
+    assert not Lesson.objects.filter(archived_at__isnull=False).exists()
+
+
+def test_re_import_into_a_document_cannot_take_another_documents_title(teacher):
+    from quizzes.services import DocumentImportError
+
+    import_document(owner=teacher, parsed=parsed("Glaciers", *GLACIERS))
+    other = import_document(owner=teacher, parsed=parsed("Ice", *GLACIERS)).document
+
+    with pytest.raises(DocumentImportError, match="already a document called “Glaciers”"):
+        import_document(
+            owner=teacher, parsed=parsed("Ice", *GLACIERS), document=other, title="Glaciers"
+        )

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Question, QuestionKind, QuestionStatus
-from quizzes.services import import_document, read_document
+from quizzes.models import Lesson, Question, QuestionKind, QuestionStatus
+from quizzes.services import generate_questions, import_document, read_document
 from tests.quizzes.documents import ARTICLE, MARKDOWN, PLAIN
 from tests.quizzes.factories import ChoiceFactory, QuestionFactory
 
@@ -252,3 +252,62 @@ def test_a_question_a_teacher_writes_starts_published(teacher_client, teacher):
 
     question = Question.objects.get(prompt__startswith="Which canton")
     assert (question.status, question.origin) == (QuestionStatus.PUBLISHED, "authored")
+
+
+def test_editing_a_question_on_the_lesson_page_protects_it_from_regeneration(
+    teacher_client, teacher
+):
+    lesson = imported(teacher).lessons.get(position=1)
+    questions = list(lesson.questions.order_by("position"))
+    data = {"position": lesson.position}
+    data |= {"questions-TOTAL_FORMS": len(questions), "questions-INITIAL_FORMS": len(questions)}
+    for n, q in enumerate(questions):
+        data |= {
+            f"questions-{n}-id": q.pk,
+            f"questions-{n}-lesson": lesson.pk,
+            f"questions-{n}-kind": q.kind,
+            f"questions-{n}-status": q.status,
+            f"questions-{n}-prompt": q.prompt + (" (reworded)" if n == 0 else ""),
+            f"questions-{n}-answer": q.answer,
+            f"questions-{n}-explanation": q.explanation,
+        }
+
+    response = teacher_client.post(reverse("admin:quizzes_lesson_change", args=[lesson.pk]), data)
+
+    assert response.status_code == 302
+    assert list(lesson.questions.filter(teacher_edited=True)) == [questions[0]]
+    generate_questions(lessons=[lesson])
+    assert lesson.questions.filter(pk=questions[0].pk).exists()
+
+
+def test_a_question_of_an_archived_lesson_can_still_be_retired(teacher_client, teacher):
+    lesson = imported(teacher).lessons.get(position=1)
+    question = QuestionFactory(lesson=lesson, status=QuestionStatus.PUBLISHED)
+    Lesson.objects.filter(pk=lesson.pk).update(archived_at=lesson.created_at)
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_question_change", args=[question.pk]),
+        {
+            "lesson": lesson.pk,
+            "kind": question.kind,
+            "status": "retired",
+            "position": 0,
+            "prompt": question.prompt,
+            "answer": question.answer,
+            "accepted_answers": "[]",
+            "choices-TOTAL_FORMS": "0",
+            "choices-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.RETIRED
+
+
+@pytest.mark.parametrize("param", ["document", "lesson"])
+def test_odd_filter_values_are_ignored_not_a_server_error(teacher_client, teacher, param):
+    imported(teacher)
+
+    for url in (CHANGELIST, reverse("admin:quizzes_lesson_changelist")):
+        assert teacher_client.get(url, {param: "²"}).status_code in {200, 302}

@@ -159,3 +159,23 @@ def test_import_command_publish_flag(tmp_path, teacher):
     call_command("import_document", str(path), "--publish", stdout=io.StringIO())
 
     assert set(Question.objects.values_list("status", flat=True)) == {QuestionStatus.PUBLISHED}
+
+
+def test_regenerating_two_documents_together_keeps_each_documents_distractors(
+    teacher, other_teacher
+):
+    mine = import_plain(teacher).document
+    theirs = import_plain(
+        other_teacher, ARTICLE.replace("Swiss", "Austrian").replace("Alps", "Tauern")
+    ).document
+
+    def choices_of(document):
+        return sorted(
+            (q.prompt, tuple(c.text for c in q.choices.all()))
+            for q in Question.objects.filter(lesson__document=document).prefetch_related("choices")
+        )
+
+    alone = choices_of(mine)
+    generate_questions(lessons=list(Lesson.objects.filter(document__in=[mine, theirs])))
+
+    assert choices_of(mine) == alone

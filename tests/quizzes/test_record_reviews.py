@@ -157,3 +157,13 @@ def test_due_for_lists_a_students_due_cards_soonest_first(student, cards):
     due = list(CardState.objects.due_for(student, T0 + timedelta(hours=1)))
 
     assert [state.question_id for state in due] == [cards[0].pk, cards[2].pk]
+
+
+def test_a_retried_batch_goes_through_after_its_question_was_retired(student, cards):
+    batch = [review(cards[0], 3, 0)]
+    record_reviews(user=student, reviews=batch, now=T0)
+    Question.objects.filter(pk=cards[0].pk).update(status=QuestionStatus.RETIRED)
+
+    again = record_reviews(user=student, reviews=batch, now=T0)
+
+    assert again.duplicates == [batch[0].id] and again.accepted == []

@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.roles import TEACHERS_GROUP
 from quizzes import ingest
 from quizzes.models import Document
-from quizzes.services import import_document, read_document
+from quizzes.services import DocumentImportError, import_document, read_document
 
 LARGE = 1024 * 1024  # files from this size on get a progress line of their own
 
@@ -82,7 +82,7 @@ class Command(BaseCommand):
                     generate=not options["no_questions"],
                     publish=options["publish"],
                 )
-            except (ingest.IngestError, OSError) as error:
+            except (ingest.IngestError, DocumentImportError, OSError) as error:
                 failures += 1
                 reason = error.strerror if isinstance(error, OSError) and error.strerror else error
                 message = f"{name}: {reason}"
