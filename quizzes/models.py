@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -132,9 +132,13 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def replaceable(self) -> QuestionQuerySet:
         """Generated drafts nobody has touched: the only questions regeneration replaces.
-        Anything authored, edited by a teacher, published or retired is kept."""
+        Anything authored, edited by a teacher, published, retired or ever studied (a
+        draft that was published once and withdrawn) is kept."""
         return self.filter(
-            origin=QuestionOrigin.GENERATED, status=QuestionStatus.DRAFT, teacher_edited=False
+            ~Exists(ReviewLog.objects.filter(question=OuterRef("pk"))),
+            origin=QuestionOrigin.GENERATED,
+            status=QuestionStatus.DRAFT,
+            teacher_edited=False,
         )
 
     def editable_by(self, user: User) -> QuestionQuerySet:
@@ -237,7 +241,8 @@ class ReviewLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_logs")
+    # PROTECT: a student's history outlives a teacher's mistake; retire a question instead.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="review_logs")
     rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
     reviewed_at = models.DateTimeField(_("reviewed at"))
     duration_ms = models.PositiveIntegerField(_("time taken (ms)"), null=True, blank=True)

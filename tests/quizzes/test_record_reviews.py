@@ -167,3 +167,29 @@ def test_a_retried_batch_goes_through_after_its_question_was_retired(student, ca
     again = record_reviews(user=student, reviews=batch, now=T0)
 
     assert again.duplicates == [batch[0].id] and again.accepted == []
+
+
+def test_a_reviewed_question_cannot_be_deleted_only_retired(student, cards, teacher_client):
+    from django.urls import reverse
+
+    record_reviews(user=student, reviews=[review(cards[0], 3, 0)], now=T0)
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_question_delete", args=[cards[0].pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 200  # the admin explains what protects it
+    assert "review log" in response.content.decode().lower()
+    assert Question.objects.filter(pk=cards[0].pk).exists()
+    assert ReviewLog.objects.count() == 1
+
+
+def test_regeneration_keeps_a_withdrawn_draft_that_students_studied(student, cards):
+    from quizzes.services import generate_questions
+
+    record_reviews(user=student, reviews=[review(cards[0], 3, 0)], now=T0)
+    Question.objects.filter(pk=cards[0].pk).update(status=QuestionStatus.DRAFT)
+
+    generate_questions(lessons=[cards[0].lesson])
+
+    assert Question.objects.filter(pk=cards[0].pk).exists()
