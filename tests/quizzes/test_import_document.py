@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from quizzes import services
 from quizzes.models import Document, Lesson, QuestionOrigin, QuestionStatus
+from quizzes.services import documents as services
 from quizzes.services import import_document as import_with_questions
 from tests.quizzes.factories import GLACIERS, QuestionFactory, parsed
 

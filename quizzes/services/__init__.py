@@ -1,0 +1,42 @@
+"""Use cases that write. Each is one transaction; views, admin and commands call these.
+
+- ``documents``: import and re-import documents as lessons.
+- ``questions``: generate questions for lessons; publish or retire them in bulk.
+- ``reviews``: record students' reviews and replay their card states.
+"""
+
+from quizzes.services.documents import (
+    DocumentImportError,
+    ImportResult,
+    import_document,
+    ingest_limits,
+    read_document,
+    sha256,
+)
+from quizzes.services.questions import GenerationResult, generate_questions, set_question_status
+from quizzes.services.reviews import (
+    MAX_REVIEWS_PER_BATCH,
+    RecordResult,
+    ReviewBatchError,
+    ReviewInput,
+    record_reviews,
+    replay_card_states,
+)
+
+__all__ = [
+    "MAX_REVIEWS_PER_BATCH",
+    "DocumentImportError",
+    "GenerationResult",
+    "ImportResult",
+    "RecordResult",
+    "ReviewBatchError",
+    "ReviewInput",
+    "generate_questions",
+    "import_document",
+    "ingest_limits",
+    "read_document",
+    "record_reviews",
+    "replay_card_states",
+    "set_question_status",
+    "sha256",
+]
