@@ -335,7 +335,7 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [ChoiceInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        return Question.objects.editable_by(request.user).prefetch_related("choices")
+        return Question.objects.editable_by(request.user)
 
     @admin.display(description=_("prompt"), ordering="prompt")
     def prompt_text(self, obj: Question) -> str:
