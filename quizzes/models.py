@@ -1,11 +1,14 @@
-"""Content: a teacher's Document, one Lesson per section, Questions and their Choices."""
+"""Content (a teacher's Document, one Lesson per section, Questions and their Choices) and
+what students do with it (quiz attempts and their answers, review logs, card states)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,11 @@ class SourceFormat(models.TextChoices):
     MARKDOWN = "markdown", _("Markdown")
     HTML = "html", _("HTML")
     DOCX = "docx", _("Word (DOCX)")
+
+
+class Feedback(models.TextChoices):
+    IMMEDIATE = "immediate", _("After each question")
+    DEFERRED = "deferred", _("At the end of the quiz")
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
@@ -49,6 +57,34 @@ class Document(models.Model):
     source_name = models.CharField(_("file name"), max_length=255, blank=True)
     source_text = models.TextField(_("source text"))
     checksum = models.CharField(max_length=64, help_text=_("SHA-256 of the source text"))
+    # Quiz settings: they apply to every lesson quiz of the document and to its test.
+    quiz_feedback = models.CharField(
+        _("show feedback"),
+        max_length=12,
+        choices=Feedback.choices,
+        default=Feedback.IMMEDIATE,
+        help_text=_("When a student sees whether an answer was right."),
+    )
+    quiz_time_limit = models.PositiveIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no time limit."),
+    )
+    quiz_max_attempts = models.PositiveIntegerField(
+        _("attempts allowed"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Per student and quiz. Leave empty for no limit."),
+    )
+    test_question_count = models.PositiveIntegerField(
+        _("questions in the document test"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_("A random subset of this many questions across all the lessons."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,6 +98,9 @@ class Document(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(source_format__in=SourceFormat.values), name="document_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(quiz_feedback__in=Feedback.values), name="document_feedback_valid"
             ),
         ]
 
@@ -143,6 +182,22 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def editable_by(self, user: User) -> QuestionQuerySet:
         return self.filter(lesson__document__in=Document.objects.editable_by(user))
+
+    def studyable_by(self, user: User) -> QuestionQuerySet:
+        """Published questions of the active lessons this user may study: their cards."""
+        return self.published().filter(lesson__in=Lesson.objects.visible_to(user))
+
+    def for_quizzes(self) -> QuestionQuerySet:
+        """Kinds a quiz grades objectively; flashcards are studied, not quizzed."""
+        return self.filter(kind__in=QUIZ_KINDS)
+
+
+QUIZ_KINDS = (
+    QuestionKind.CLOZE,
+    QuestionKind.MULTIPLE_CHOICE,
+    QuestionKind.TRUE_FALSE,
+    QuestionKind.SHORT_ANSWER,
+)
 
 
 class Question(models.Model):
@@ -298,3 +353,110 @@ class CardState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.question_id} {self.state} due {self.due:%Y-%m-%d}"
+
+
+class QuizAttemptQuerySet(models.QuerySet["QuizAttempt"]):
+    def owned_by(self, user: User) -> QuizAttemptQuerySet:
+        """The only way a view reaches an attempt: anyone else's is simply not found."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def unfinished(self) -> QuizAttemptQuerySet:
+        return self.filter(submitted_at__isnull=True)
+
+    def finished(self) -> QuizAttemptQuerySet:
+        return self.filter(submitted_at__isnull=False)
+
+
+class QuizAttempt(models.Model):
+    """One student's run through a quiz: a lesson's quiz, or (``lesson`` empty) a test
+    drawing a random subset of the whole document's questions.
+
+    The questions, their order and each multiple-choice question's option order are
+    fixed when the attempt starts (one Answer row each), so a resumed attempt shows the
+    same quiz. ``quiz_key`` names the quiz ("lesson:12" or "document:3") so that the
+    database, not a race between two clicks, keeps one unfinished attempt per quiz.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attempts")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="attempts", null=True, blank=True
+    )
+    quiz_key = models.CharField(max_length=40)
+    feedback = models.CharField(_("feedback"), max_length=12, choices=Feedback.choices)
+    seed = models.PositiveIntegerField(help_text=_("Seeds the order of questions and options."))
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    score = models.FloatField(_("score"), default=0)
+    max_score = models.PositiveIntegerField(_("out of"), default=0)
+
+    objects = QuizAttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["user", "quiz_key"], name="attempt_user_quiz"),
+            models.Index(fields=["user", "-started_at"], name="attempt_user_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz_key"],
+                condition=Q(submitted_at__isnull=True),
+                name="attempt_one_unfinished_per_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(feedback__in=Feedback.values), name="attempt_feedback_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.quiz_key}@{self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One question of an attempt: created unanswered when the attempt starts, graded on
+    the server when the student answers it."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: like review logs, a student's attempt outlives a teacher's mistake.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    position = models.PositiveSmallIntegerField()
+    choice_order = models.JSONField(
+        default=list, blank=True, help_text=_("Choice ids in the order this student sees them.")
+    )
+    response = models.TextField(_("response"), blank=True)
+    choice = models.ForeignKey(
+        Choice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    correct = models.BooleanField(_("correct"), null=True, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    seconds = models.FloatField(_("time taken (s)"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="answer_one_per_position"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

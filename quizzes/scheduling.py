@@ -161,6 +161,19 @@ def next_intervals(
     }
 
 
+def retrievability(
+    *, stability: float | None, last_review: datetime | None, now: datetime
+) -> float:
+    """The probability (0..1) that the student recalls the card ``now``: FSRS's forgetting
+    curve through :data:`SCHEDULER`. A card never reviewed (no stability or last review)
+    is 0. This is what "mastery" averages over a lesson's cards.
+    """
+    if stability is None or last_review is None:
+        return 0.0
+    card = Card(card_id=0, state=State.Review, stability=stability, last_review=last_review)
+    return float(SCHEDULER.get_card_retrievability(card, _require_aware(now, "now")))
+
+
 def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 

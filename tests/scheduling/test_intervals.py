@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizzes import scheduling
 from quizzes.scheduling import Review, describe_interval, next_intervals, replay
 
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -99,3 +100,30 @@ def test_intervals_are_monotone_for_any_card_reviewed_when_due(history):
     now = max(replay(reviews, card_id=1, new_due=T0).due, at)
     i = next_intervals(reviews, card_id=1, now=now)
     assert i[1] <= i[2] <= i[3] <= i[4]
+
+
+class TestRetrievability:
+    def test_a_card_never_reviewed_is_not_known(self) -> None:
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        assert scheduling.retrievability(stability=None, last_review=None, now=now) == 0.0
+
+    def test_recall_is_certain_on_the_day_and_fades_with_time(self) -> None:
+        reviewed = datetime(2026, 1, 1, tzinfo=UTC)
+        at = [
+            scheduling.retrievability(
+                stability=10.0, last_review=reviewed, now=reviewed + timedelta(days=days)
+            )
+            for days in (0, 10, 100)
+        ]
+        assert at[0] == 1.0
+        # FSRS defines stability as the interval at which recall falls to 90 %.
+        assert at[1] == pytest.approx(0.9, abs=1e-6)
+        assert at[0] > at[1] > at[2] > 0
+
+    def test_a_naive_now_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="timezone-aware"):
+            scheduling.retrievability(
+                stability=1.0,
+                last_review=datetime(2026, 1, 1, tzinfo=UTC),
+                now=datetime(2026, 1, 2),
+            )
