@@ -1,34 +1,39 @@
-"""The student's pages. A first cut: the documents and their lessons, and a lesson's text."""
+"""The student's reading pages: the home page (documents, lessons, what to do next) and a
+lesson's text with its quiz and flashcards."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from quizzes.models import Document, Lesson
+from quizzes import progress
+from quizzes.models import Lesson, Question
 from quizzes.rendering import render_markdown
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    documents = []
+    """Visitors get an invitation to log in; a signed-in user gets their documents."""
+    context = {}
     if request.user.is_authenticated:
-        documents = Document.objects.visible_to(request.user).prefetch_related(
-            Prefetch(
-                "lessons", queryset=Lesson.objects.active().only("id", "heading", "document_id")
-            )
-        )
-    return render(request, "quizzes/home.html", {"documents": documents})
+        context["summary"] = progress.home_summary(request.user, timezone.now())
+    return render(request, "quizzes/home.html", context)
 
 
 @login_required
 def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("document"), pk=lesson_id
+        Lesson.objects.visible_to(request.user)
+        .select_related("document")
+        .defer("document__source_text"),
+        pk=lesson_id,
     )
-    siblings = Lesson.objects.active().filter(document=lesson.document_id)
+    siblings = Lesson.objects.active().filter(document=lesson.document_id).only("id", "heading")
+    mastery = progress.mastery_by_lesson(request.user, timezone.now(), lesson_ids=[lesson.pk])
     context = {
         "lesson": lesson,
         "body": render_markdown(lesson.body),
+        "has_quiz": Question.objects.published().for_quizzes().filter(lesson=lesson).exists(),
+        "mastery": mastery.get(lesson.pk, progress.NO_CARDS),
         "previous": siblings.filter(position__lt=lesson.position).order_by("-position").first(),
         "next": siblings.filter(position__gt=lesson.position).order_by("position").first(),
     }

@@ -1,7 +1,18 @@
-"""Progress: being written."""
+"""The student's own progress: mastery, review history, forecast, retention, streak and
+quiz attempts. Read-only; charts are SVG drawn on the server."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from quizzes.progress import progress_summary
 
 
+@login_required
 def progress(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    return render(
+        request,
+        "quizzes/progress.html",
+        {"summary": progress_summary(request.user, timezone.now())},
+    )

@@ -1,0 +1,186 @@
+"""The flashcard study queue: which card a student sees next, and how many are left.
+
+Reads only; reviews are written by ``services.record_reviews``. A student's cards are the
+questions of ``Question.objects.studyable_by(user)`` (every kind). The queue is:
+
+1. cards due now (their CardState is due at or before ``now``), earliest due first, ties
+   broken by question id;
+2. then new cards (no CardState for this student) in course order: document title, lesson
+   position, question position, id; at most ``new_cards_left_today`` of them.
+
+"Today" is the student's local day in ``settings.TIME_ZONE``. Every function here runs a
+fixed number of queries whatever the number of documents, lessons or review logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef
+
+from quizzes import scheduling
+from quizzes.models import CardState, Question, QuestionQuerySet, ReviewLog
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+NEW_CARD_ORDER = (
+    "lesson__document__title",
+    "lesson__document_id",
+    "lesson__position",
+    "position",
+    "id",
+)
+"""Course order: the order new cards are introduced in."""
+
+
+def local_day(now: datetime) -> tuple[datetime, datetime]:
+    """The start of the local day (``settings.TIME_ZONE``) that contains ``now``, and the
+    start of the next one: ``start <= now < end``."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, time.min, tzinfo=zone)
+    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def _reviewed_cards(user: User, **due: datetime) -> QuestionQuerySet:
+    """The student's cards that have a CardState (reviewed at least once), filtered on its
+    due time by lookups such as ``lte=now``. One filter() call, so one join: the due time
+    tested is this student's."""
+    lookups = {f"card_states__due__{lookup}": value for lookup, value in due.items()}
+    return Question.objects.studyable_by(user).filter(card_states__user=user, **lookups)
+
+
+def _new_cards(user: User) -> QuestionQuerySet:
+    """The student's cards never reviewed: no CardState for this student."""
+    return Question.objects.studyable_by(user).filter(
+        ~Exists(CardState.objects.filter(user=user, question=OuterRef("pk")))
+    )
+
+
+def due_counts_by_document(user: User, now: datetime) -> dict[int, int]:
+    """Document id -> cards due by the end of the student's day (local day in
+    settings.TIME_ZONE), counting only published questions of active lessons the user may
+    study (``Question.objects.studyable_by(user)``). New cards (never reviewed) are not
+    counted here: see :func:`new_cards_left_today`. One query."""
+    if not user.is_authenticated:
+        return {}
+    _start, end = local_day(now)
+    rows = (
+        CardState.objects.filter(
+            user=user, due__lt=end, question__in=Question.objects.studyable_by(user)
+        )
+        .values_list("question__lesson__document_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def new_cards_left_today(user: User, now: datetime) -> int:
+    """``settings.LECTERN_NEW_CARDS_PER_DAY`` minus the cards this user reviewed for the
+    first time today (the first ReviewLog of the card falls in today's local day), never
+    below 0. One query."""
+    limit = settings.LECTERN_NEW_CARDS_PER_DAY
+    if not user.is_authenticated:
+        return limit
+    start, end = local_day(now)
+    earlier = ReviewLog.objects.filter(
+        user=user, question=OuterRef("question"), reviewed_at__lt=start
+    )
+    introduced = (
+        ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end)
+        .filter(~Exists(earlier))
+        .values("question_id")
+        .distinct()
+        .order_by()
+        .count()
+    )
+    return max(limit - introduced, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """The study page's header: "12 due · 5 new left today"."""
+
+    due: int
+    """Cards due now."""
+    new: int
+    """New cards that may still be shown today: the daily allowance left, or fewer when
+    fewer new cards exist."""
+    allowance: int
+    """What is left of today's new-card allowance (:func:`new_cards_left_today`)."""
+
+
+def queue_counts(user: User, now: datetime) -> QueueCounts:
+    """Cards due now and new cards left today. Three queries."""
+    due = _reviewed_cards(user, lte=now).count()
+    allowance = new_cards_left_today(user, now)
+    new = _new_cards(user).order_by()[:allowance].count() if allowance else 0
+    return QueueCounts(due=due, new=new, allowance=allowance)
+
+
+@dataclass(frozen=True, slots=True)
+class StudyQueue:
+    """What the study page shows: the header counts and the next card, if any."""
+
+    counts: QueueCounts
+    card: Question | None
+    """The next card to study (with its lesson, document and choices loaded), or None."""
+    next_due: datetime | None = None
+    """When the queue is empty: when the next card comes due (a reviewed card's due time,
+    or the start of tomorrow when new cards wait for tomorrow's allowance); else None."""
+
+
+def _with_card_data(cards: QuestionQuerySet) -> QuestionQuerySet:
+    return cards.select_related("lesson__document").prefetch_related("choices")
+
+
+def study_queue(user: User, now: datetime) -> StudyQueue:
+    """The header counts and the next card of the student's queue (see the module
+    docstring for the order). At most five queries."""
+    counts = queue_counts(user, now)
+    card: Question | None = None
+    if counts.due:
+        due_now = _reviewed_cards(user, lte=now).order_by("card_states__due", "id")
+        card = _with_card_data(due_now).first()
+    elif counts.new:
+        card = _with_card_data(_new_cards(user).order_by(*NEW_CARD_ORDER)).first()
+    if card is not None:
+        return StudyQueue(counts=counts, card=card)
+    return StudyQueue(counts=counts, card=None, next_due=_next_due(user, now, counts.allowance))
+
+
+def studyable_card(user: User, question_id: int) -> Question | None:
+    """One of the student's cards by id, with its lesson, document and choices; None when
+    it is not (or no longer) studyable. Two queries."""
+    return _with_card_data(Question.objects.studyable_by(user)).filter(pk=question_id).first()
+
+
+def _next_due(user: User, now: datetime, allowance: int) -> datetime | None:
+    upcoming = _reviewed_cards(user, gt=now)
+    soonest = upcoming.aggregate(soonest=Min("card_states__due"))["soonest"]
+    if not allowance and _new_cards(user).exists():
+        tomorrow = local_day(now)[1]
+        soonest = tomorrow if soonest is None else min(soonest, tomorrow)
+    return soonest
+
+
+def next_card(user: User, now: datetime) -> Question | None:
+    """The card the student should study now, or None when nothing is left today."""
+    return study_queue(user, now).card
+
+
+def card_reviews(user: User, question: Question) -> list[scheduling.Review]:
+    """The student's reviews of one card, as the scheduler reads them. One query."""
+    return [
+        scheduling.Review(id=str(pk), rating=rating, reviewed_at=reviewed_at)
+        for pk, rating, reviewed_at in ReviewLog.objects.filter(
+            user=user, question=question
+        ).values_list("id", "rating", "reviewed_at")
+    ]

@@ -1,0 +1,91 @@
+"""The study pages run the same number of queries for a small course and a short history
+as for a course of 50 lessons and a student with 5,000 reviews."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import CardState, Question, ReviewLog
+from tests.quizzes.course import build_course, give_history
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+SIZES = {
+    "2 lessons, 10 reviews": {"lessons": 2, "extra_questions": 0, "reviews": 10},
+    "50 lessons of 10 questions, 5,000 reviews": {
+        "lessons": 50,
+        "extra_questions": 5,
+        "reviews": 5000,
+    },
+}
+
+# Session and user (2), the queue (due, new today, new left, the card, its choices).
+GET_STUDY = 7
+# Session and user (2), the card and its choices, its reviews, the header counts (3).
+POST_REVEAL = 8
+# Session and user (2), record_reviews: savepoint, stored ids, studyable ids, insert the
+# log, the card's logs, upsert the card state, release (7). The answer is a redirect.
+POST_REVIEW = 9
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+
+
+@pytest.fixture(params=list(SIZES))
+def studied(request, teacher, student):
+    """A course and a history on half its cards, all of them due now."""
+    size = SIZES[request.param]
+    course = build_course(
+        teacher, lessons=size["lessons"], extra_questions=size["extra_questions"]
+    )
+    # Every published question of the course, extras included; the first half studied.
+    every = list(Question.objects.studyable_by(student).order_by("pk"))
+    give_history(
+        student, every[: len(every) // 2], reviews=size["reviews"], start=NOW - timedelta(days=400)
+    )
+    assert ReviewLog.objects.filter(user=student).count() == size["reviews"]
+    assert not CardState.objects.filter(user=student, due__gt=NOW).exists()
+    return course
+
+
+def token_in(page):
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
+def test_the_front_runs_a_fixed_number_of_queries(
+    student_client, studied, django_assert_num_queries
+):
+    with django_assert_num_queries(GET_STUDY):
+        response = student_client.get(reverse("study"))
+
+    assert response.status_code == 200
+    assert "Show answer" in response.content.decode()
+
+
+def test_reveal_runs_a_fixed_number_of_queries(student_client, studied, django_assert_num_queries):
+    token = token_in(student_client.get(reverse("study")).content.decode())
+
+    with django_assert_num_queries(POST_REVEAL):
+        response = student_client.post(reverse("study_reveal"), {"token": token})
+
+    assert response.status_code == 200
+    assert "How well did you know it?" in response.content.decode()
+
+
+def test_rating_runs_a_fixed_number_of_queries(
+    student_client, student, studied, django_assert_num_queries
+):
+    token = token_in(student_client.get(reverse("study")).content.decode())
+    before = ReviewLog.objects.filter(user=student).count()
+
+    with django_assert_num_queries(POST_REVIEW):
+        response = student_client.post(reverse("study"), {"token": token, "rating": 3})
+
+    assert response.status_code == 302
+    assert ReviewLog.objects.filter(user=student).count() == before + 1
