@@ -52,6 +52,9 @@ class LessonInline(admin.TabularInline):
         return False
 
 
+QUIZ_SETTINGS = ["quiz_feedback", "quiz_time_limit", "quiz_max_attempts", "test_question_count"]
+"""How the document's lesson quizzes and its test run; on the change form only."""
+
 DOCUMENT_DETAILS = [
     "owner",
     "source_format",
@@ -117,14 +120,22 @@ class DocumentAdmin(admin.ModelAdmin):
         )
         if obj is None:
             return [source]
-        return [source, (_("Details"), {"fields": DOCUMENT_DETAILS})]
+        return [
+            source,
+            (_("Quizzes"), {"fields": QUIZ_SETTINGS}),
+            (_("Details"), {"fields": DOCUMENT_DETAILS}),
+        ]
 
     def save_model(
         self, request: HttpRequest, obj: Document, form: DocumentImportForm, change: bool
     ) -> None:
-        if form.parsed is None:  # a change of title only
+        if form.parsed is None:  # a change of title (or quiz settings) only
             obj.save()
             return
+        if change and set(QUIZ_SETTINGS) & set(form.changed_data):
+            # A re-import of an unchanged file does not save the document: save the
+            # quiz settings here, or refresh_from_db() below would drop them.
+            obj.save(update_fields=QUIZ_SETTINGS)
         result = import_document(
             owner=obj.owner if change else request.user,
             parsed=form.parsed,

@@ -180,6 +180,11 @@ class DocumentRow:
     def completed(self) -> int:
         return sum(row.finished for row in self.lessons)
 
+    @property
+    def has_quiz(self) -> bool:
+        """Whether a whole-document test has any question to ask."""
+        return any(row.mastery.quiz_questions for row in self.lessons)
+
 
 def document_rows(user: User, now: datetime) -> list[DocumentRow]:
     """The documents the user studies, in order, each with its active lessons in order,

@@ -3,8 +3,19 @@
 - ``documents``: import and re-import documents as lessons.
 - ``questions``: generate questions for lessons; publish or retire them in bulk.
 - ``reviews``: record students' reviews and replay their card states.
+- ``attempts``: start, answer and finish quiz attempts.
 """
 
+from quizzes.services.attempts import (
+    AttemptFinished,
+    InvalidAnswer,
+    QuizError,
+    QuizUnavailable,
+    TimeUp,
+    answer_question,
+    finish_attempt,
+    start_attempt,
+)
 from quizzes.services.documents import (
     DocumentImportError,
     ImportResult,
@@ -25,12 +36,19 @@ from quizzes.services.reviews import (
 
 __all__ = [
     "MAX_REVIEWS_PER_BATCH",
+    "AttemptFinished",
     "DocumentImportError",
     "GenerationResult",
     "ImportResult",
+    "InvalidAnswer",
+    "QuizError",
+    "QuizUnavailable",
     "RecordResult",
     "ReviewBatchError",
     "ReviewInput",
+    "TimeUp",
+    "answer_question",
+    "finish_attempt",
     "generate_questions",
     "import_document",
     "ingest_limits",
@@ -39,4 +57,5 @@ __all__ = [
     "replay_card_states",
     "set_question_status",
     "sha256",
+    "start_attempt",
 ]

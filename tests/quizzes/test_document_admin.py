@@ -21,6 +21,9 @@ def form_data(**overrides) -> dict:
         "import_format": "auto",
         "lessons-TOTAL_FORMS": "0",
         "lessons-INITIAL_FORMS": "0",
+        # The change form's quiz settings, as a browser always sends them.
+        "quiz_feedback": "immediate",
+        "test_question_count": "20",
         **overrides,
     }
 

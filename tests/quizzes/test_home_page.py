@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Feedback, QuestionKind, QuestionStatus, QuizAttempt, ReviewLog
+from quizzes.models import Feedback, Question, QuestionKind, QuestionStatus, QuizAttempt, ReviewLog
 from quizzes.services import replay_card_states
 from tests.quizzes.course import build_course
 
@@ -71,6 +71,13 @@ def test_a_student_sees_each_document_with_its_lessons(student_client, course):
         assert reverse("lesson_detail", args=[lesson.pk]) in page
     assert "Lessons completed: 0 of 2" in page
     assert "No cards due today" in page
+    assert reverse("document_test", args=[course.document.pk]) in page
+
+
+def test_a_document_without_quiz_questions_offers_no_test(student_client, course):
+    Question.objects.exclude(kind=QuestionKind.FLASHCARD).update(status=QuestionStatus.DRAFT)
+
+    assert reverse("document_test", args=[course.document.pk]) not in home(student_client)
 
 
 def test_a_teacher_sees_the_documents_like_a_student(teacher_client, course, other_teacher):
