@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from quizzes import ingest
 from quizzes.models import Document
 from quizzes.services import read_document
+from quizzes.services.attempts import MAX_RESPONSE_LENGTH
+
+MAX_ID = 2**63 - 1
+"""The largest id the database stores; a bigger number cannot name a question."""
+
+MAX_OPTIONS = 1000
+"""More options than any multiple-choice question has."""
 
 FORMAT_CHOICES = [("auto", _("Detect automatically"))] + [
     (value, label) for value, label in Document._meta.get_field("source_format").choices
@@ -106,3 +113,47 @@ class DocumentImportForm(forms.ModelForm):
         # The title may be left empty (taken from the document) or name an existing
         # document (re-import); import_document resolves both.
         return
+
+
+class QuizAnswerForm(forms.Form):
+    """The answer a quiz page posts: which question, the typed or true/false answer or
+    the place (1 to n) of the option picked, and the signed time the question was shown.
+
+    Only the shape is checked here (bounded numbers, text without NUL characters, of a
+    sane length); ``services.answer_question`` decides whether it answers the question.
+    """
+
+    question = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages={
+            key: _("This question is not part of this quiz.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+    choice = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_OPTIONS,
+        error_messages={
+            key: _("Choose one of the options shown.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    response = forms.CharField(
+        required=False,
+        max_length=MAX_RESPONSE_LENGTH,
+        error_messages={
+            "max_length": _("Keep your answer under %(limit_value)d characters."),
+            "null_characters_not_allowed": _(
+                "Your answer contains a null character; type it again without it."
+            ),
+        },
+    )
+    shown = forms.CharField(required=False, max_length=200)
+
+    def first_error(self) -> str:
+        """The message to show the student."""
+        for errors in self.errors.values():
+            return str(errors[0])
+        return ""

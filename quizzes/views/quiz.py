@@ -15,7 +15,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +25,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from quizzes.forms import QuizAnswerForm
 from quizzes.models import (
     Answer,
-    Choice,
     Document,
     Feedback,
     Lesson,
@@ -46,7 +45,14 @@ from quizzes.services import (
     finish_attempt,
     start_attempt,
 )
-from quizzes.services.attempts import attempts_left, is_expired, quiz_key_for, quiz_questions
+from quizzes.services.attempts import (
+    attempts_left,
+    is_expired,
+    quiz_key_for,
+    quiz_questions,
+    read_shown_at,
+    sign_shown_at,
+)
 
 # --------------------------------------------------------------------------------------
 # Helpers
@@ -103,8 +109,9 @@ def _start_url(*, lesson: Lesson | None, document: Document) -> str:
 
 
 def _back_link(*, lesson: Lesson | None, document: Document) -> tuple[str, str]:
-    """Where "back" goes: the lesson, or for a test the home page listing the document."""
-    if lesson is not None:
+    """Where "back" goes: the lesson, or for a test (or an archived lesson, which has no
+    page any more) the home page listing the document."""
+    if lesson is not None and not lesson.is_archived:
         return reverse("lesson_detail", args=[lesson.pk]), lesson.heading
     return reverse("home"), document.title
 
@@ -116,13 +123,16 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
     return max(math.ceil((attempt.deadline - timezone.now()).total_seconds()), 0)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    if value is None or value == "":
+MAX_POSITION = 32767  # Answer.position is a small integer
+
+
+def _position(value: str) -> int | None:
+    """A question's place in the attempt from the query string; None if it cannot be one."""
+    value = value.strip()
+    if not value.isdecimal() or len(value) > len(str(MAX_POSITION)):
         return None
-    try:
-        return int(value)
-    except ValueError:
-        return 0  # no id is 0: reported as "not one of the options"
+    position = int(value)
+    return position if 1 <= position <= MAX_POSITION else None
 
 
 TRUE_FALSE = ("true", "false")  # always in this order
@@ -133,23 +143,25 @@ def _true_false_label(value: str) -> str:
 
 
 def _options(answer: Answer) -> list[tuple[str, str]]:
-    """(value, text) of the radio buttons, in this attempt's order; no hint of the key."""
+    """(value, text) of the radio buttons, in this attempt's order; no hint of the key.
+
+    A multiple-choice option's value is its place in that order (1 to n), from the copy
+    of the options taken when the attempt started: neither its id (which would tell the
+    order the options were written in) nor today's options (which a teacher may edit).
+    """
     question = answer.question
     if question.kind == QuestionKind.TRUE_FALSE:
         return [(value, _true_false_label(value)) for value in TRUE_FALSE]
     if question.kind != QuestionKind.MULTIPLE_CHOICE:
         return []
-    texts = dict(
-        Choice.objects.filter(pk__in=answer.choice_order, question=question).values_list(
-            "pk", "text"
-        )
-    )
-    return [(str(pk), texts[pk]) for pk in answer.choice_order if pk in texts]
+    return [(str(place), option["text"]) for place, option in enumerate(answer.choice_order, 1)]
 
 
-def _right_answer(question: Question, choices: list[Choice]) -> str:
+def _right_answer(answer: Answer) -> str:
+    """The right answer, for a multiple-choice question from the options it was graded on."""
+    question = answer.question
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return " / ".join(choice.text for choice in choices if choice.is_correct)
+        return " / ".join(option["text"] for option in answer.choice_order if option["correct"])
     if question.kind == QuestionKind.TRUE_FALSE:
         return _true_false_label(question.answer)
     return question.answer
@@ -267,7 +279,7 @@ def attempt_question(request: HttpRequest, attempt_id: UUID) -> HttpResponse:
     if attempt.feedback == Feedback.IMMEDIATE and "feedback" in request.GET:
         answered = (
             attempt.answers.filter(
-                answered_at__isnull=False, position=_int_or_none(request.GET["feedback"])
+                answered_at__isnull=False, position=_position(request.GET["feedback"])
             )
             .select_related("question")
             .first()
@@ -291,9 +303,12 @@ def _question(
     error: str = "",
     response_text: str = "",
     outcome: str = "",
+    stamp: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """The first unanswered question of the attempt."""
+    """The first unanswered question of the attempt, stamped with the time it is shown
+    (or, when it is shown again after a refused answer, with ``stamp`` if that was the
+    question's)."""
     answer = (
         attempt.answers.filter(answered_at__isnull=True)
         .select_related("question")
@@ -304,6 +319,8 @@ def _question(
         finish_attempt(attempt=attempt)
         return _go(request, reverse("attempt_result", args=[attempt.pk]))
     question = answer.question
+    if read_shown_at(stamp, attempt=attempt, question_id=question.pk) is None:
+        stamp = sign_shown_at(attempt=attempt, question_id=question.pk, at=timezone.now())
     seconds_left = _seconds_left(attempt)
     context = {
         "attempt": attempt,
@@ -311,6 +328,7 @@ def _question(
         "answer": answer,
         "prompt": question.prompt,
         "question_id": question.pk,
+        "shown": stamp,
         "options": _options(answer),
         "field": "choice" if question.kind == QuestionKind.MULTIPLE_CHOICE else "response",
         "typed": question.kind in (QuestionKind.CLOZE, QuestionKind.SHORT_ANSWER),
@@ -329,7 +347,6 @@ def _question(
 def _feedback(request: HttpRequest, attempt: QuizAttempt, answer: Answer) -> HttpResponse:
     """Right or wrong, the right answer and the explanation, for an answered question."""
     question = answer.question
-    choices = list(question.choices.all()) if question.kind == QuestionKind.MULTIPLE_CHOICE else []
     context = {
         "attempt": attempt,
         "title": _quiz_title(attempt),
@@ -337,7 +354,7 @@ def _feedback(request: HttpRequest, attempt: QuizAttempt, answer: Answer) -> Htt
         "question": question,
         "outcome": "right" if answer.correct else "wrong",
         "given": _given_answer(answer),
-        "right_answer": _right_answer(question, choices),
+        "right_answer": _right_answer(answer),
         "total": attempt.max_score,
         "finished": attempt.is_finished,
     }
@@ -345,17 +362,23 @@ def _feedback(request: HttpRequest, attempt: QuizAttempt, answer: Answer) -> Htt
 
 
 def _answer(request: HttpRequest, attempt: QuizAttempt) -> HttpResponse:
-    question_id = _int_or_none(request.POST.get("question"))
-    response_text = request.POST.get("response", "")
+    form = QuizAnswerForm(request.POST)
+    stamp = request.POST.get("shown", "")
+    if not form.is_valid():
+        # Never echo a refused response: it may hold what the database cannot store.
+        return _question(request, attempt, error=form.first_error(), stamp=stamp, status=400)
+    question_id = form.cleaned_data["question"]
+    response_text = form.cleaned_data["response"]
     result_url = reverse("attempt_result", args=[attempt.pk])
     try:
-        if question_id is None:
-            raise InvalidAnswer(_("This question is not part of this quiz."))
         answer = answer_question(
             attempt=attempt,
             question_id=question_id,
             response=response_text,
-            choice_id=_int_or_none(request.POST.get("choice")),
+            option=form.cleaned_data["choice"],
+            shown_at=read_shown_at(
+                form.cleaned_data["shown"], attempt=attempt, question_id=question_id
+            ),
         )
     except TimeUp as exc:
         messages.info(request, str(exc))
@@ -369,7 +392,14 @@ def _answer(request: HttpRequest, attempt: QuizAttempt) -> HttpResponse:
             )
         return _go(request, result_url)
     except InvalidAnswer as exc:
-        return _question(request, attempt, error=str(exc), response_text=response_text, status=400)
+        return _question(
+            request,
+            attempt,
+            error=str(exc),
+            response_text=response_text,
+            stamp=stamp,
+            status=400,
+        )
 
     if attempt.feedback == Feedback.IMMEDIATE:
         if _is_htmx(request):
@@ -421,20 +451,14 @@ def attempt_result(request: HttpRequest, attempt_id: UUID) -> HttpResponse:
             return redirect("attempt", attempt.pk)
         finish_attempt(attempt=attempt, now=now)
 
-    answers = (
-        attempt.answers.select_related("question__lesson")
-        .prefetch_related(
-            Prefetch("question__choices", queryset=Choice.objects.order_by("position", "pk"))
-        )
-        .order_by("position")
-    )
+    answers = attempt.answers.select_related("question__lesson").order_by("position")
     missed = [
         Missed(
             position=answer.position,
             prompt=answer.question.prompt,
             given=_given_answer(answer),
             answered=answer.is_answered,
-            right_answer=_right_answer(answer.question, list(answer.question.choices.all())),
+            right_answer=_right_answer(answer),
             explanation=answer.question.explanation,
             source=_source(answer.question),
             lesson_id=answer.question.lesson_id,
@@ -446,12 +470,15 @@ def attempt_result(request: HttpRequest, attempt_id: UUID) -> HttpResponse:
     ]
     used = QuizAttempt.objects.owned_by(request.user).filter(quiz_key=attempt.quiz_key).count()
     back_url, back_text = _back_link(lesson=attempt.lesson, document=attempt.document)
+    # An archived lesson has no page and no quiz any more: nothing to go back to or retake.
+    lesson_gone = attempt.lesson is not None and attempt.lesson.is_archived
     context = {
         "attempt": attempt,
         "title": _quiz_title(attempt),
         "percent": round(100 * attempt.score / attempt.max_score) if attempt.max_score else 0,
         "missed": missed,
-        "can_retake": attempts_left(document=attempt.document, used=used) != 0,
+        "lesson_gone": lesson_gone,
+        "can_retake": not lesson_gone and attempts_left(document=attempt.document, used=used) != 0,
         "start_url": _start_url(lesson=attempt.lesson, document=attempt.document),
         "back_url": back_url,
         "back_text": back_text,

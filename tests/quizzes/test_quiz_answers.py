@@ -41,9 +41,15 @@ def choice(question, text):
     return Choice.objects.get(question=question, text=text)
 
 
-def answer(attempt, question, *, seconds=5, **given):
+def answer(attempt, question, *, seconds=5, shown=None, **given):
+    """Answer ``seconds`` after T0; the question was shown ``shown`` seconds after T0
+    (None: no stamp, so the answer is not timed)."""
     return answer_question(
-        attempt=attempt, question_id=question.pk, now=T0 + timedelta(seconds=seconds), **given
+        attempt=attempt,
+        question_id=question.pk,
+        now=T0 + timedelta(seconds=seconds),
+        shown_at=None if shown is None else T0 + timedelta(seconds=shown),
+        **given,
     )
 
 
@@ -98,12 +104,17 @@ def test_accent_sensitive_questions_refuse_a_missing_accent(attempt, questions):
     assert answer(attempt, cloze, response="cafe").correct is False
 
 
-def test_the_time_taken_runs_from_the_previous_answer(attempt, questions):
-    first = answer(attempt, questions[QuestionKind.TRUE_FALSE], response="true", seconds=4)
-    second = answer(attempt, questions[QuestionKind.CLOZE], response="autumn", seconds=30)
+def test_the_time_taken_runs_from_when_the_question_was_shown(attempt, questions):
+    first = answer(
+        attempt, questions[QuestionKind.TRUE_FALSE], response="true", seconds=4, shown=0
+    )
+    # 20 s reading the feedback, then the next question is shown and answered in 10 s.
+    second = answer(
+        attempt, questions[QuestionKind.CLOZE], response="autumn", seconds=34, shown=24
+    )
 
-    assert (first.seconds, second.seconds) == (4.0, 26.0)
-    assert second.answered_at == T0 + timedelta(seconds=30)
+    assert (first.seconds, second.seconds) == (4.0, 10.0)
+    assert second.answered_at == T0 + timedelta(seconds=34)
 
 
 # --- Refusals -------------------------------------------------------------------------
@@ -191,7 +202,7 @@ def logged(student, question):
 
 def test_a_wrong_answer_logs_again(student, attempt, questions):
     tf = questions[QuestionKind.TRUE_FALSE]
-    answer(attempt, tf, response="false")
+    answer(attempt, tf, response="false", shown=0)
 
     log = logged(student, tf)
     assert log.rating == Rating.AGAIN
@@ -205,8 +216,8 @@ def test_a_wrong_answer_logs_again(student, attempt, questions):
 
 
 def test_a_right_answer_logs_good_and_a_slow_one_hard(student, attempt, questions):
-    answer(attempt, questions[QuestionKind.TRUE_FALSE], response="true", seconds=5)
-    answer(attempt, questions[QuestionKind.CLOZE], response="autumn", seconds=5 + 60)
+    answer(attempt, questions[QuestionKind.TRUE_FALSE], response="true", seconds=5, shown=0)
+    answer(attempt, questions[QuestionKind.CLOZE], response="autumn", seconds=5 + 60, shown=5)
 
     assert logged(student, questions[QuestionKind.TRUE_FALSE]).rating == Rating.GOOD
     assert logged(student, questions[QuestionKind.CLOZE]).rating == Rating.HARD
@@ -217,8 +228,8 @@ def test_a_fast_right_answer_logs_easy_only_on_a_known_card(student, attempt, qu
     give_history(student, [tf], reviews=3, start=T0 - timedelta(days=30))
     assert CardState.objects.get(user=student, question=tf).state == "review"
 
-    answer(attempt, tf, response="true", seconds=2)
-    answer(attempt, cloze, response="autumn", seconds=4)
+    answer(attempt, tf, response="true", seconds=2, shown=0)
+    answer(attempt, cloze, response="autumn", seconds=4, shown=2)
 
     assert logged(student, tf).rating == Rating.EASY
     assert logged(student, cloze).rating == Rating.GOOD  # fast, but a new card
@@ -233,3 +244,69 @@ def test_a_question_retired_mid_attempt_is_graded_but_not_scheduled(student, att
 
     assert graded.correct is True
     assert not ReviewLog.objects.exists()
+
+
+# --- Feedback at the end: reviews wait for the end of the attempt ----------------------
+
+
+@pytest.fixture
+def deferred(student, teacher):
+    course = build_course(teacher, title="Deferred", lessons=1, quiz_feedback="deferred")
+    attempt = start_attempt(user=student, lesson=course.lessons[0], now=T0, seed=7)
+    return attempt, course.questions[course.lessons[0].pk]
+
+
+def test_with_feedback_at_the_end_no_review_is_logged_before_the_attempt_ends(student, deferred):
+    attempt, questions = deferred
+    answer(attempt, questions[QuestionKind.TRUE_FALSE], response="false", seconds=5)
+    answer(attempt, questions[QuestionKind.CLOZE], response="spring", seconds=9)
+
+    assert not ReviewLog.objects.exists()
+    assert not CardState.objects.filter(user=student).exists()  # nothing due mid-quiz
+
+
+def test_finishing_a_deferred_attempt_logs_each_answer_when_it_was_given(student, deferred):
+    attempt, questions = deferred
+    tf, cloze = questions[QuestionKind.TRUE_FALSE], questions[QuestionKind.CLOZE]
+    answer(attempt, tf, response="false", seconds=5, shown=0)
+    answer(attempt, cloze, response="autumn", seconds=9, shown=5)
+
+    finish_attempt(attempt=attempt, now=T0 + timedelta(minutes=3))
+    finish_attempt(attempt=attempt, now=T0 + timedelta(minutes=4))  # no second log
+
+    assert ReviewLog.objects.count() == 2
+    wrong, right = logged(student, tf), logged(student, cloze)
+    assert (wrong.rating, wrong.reviewed_at, wrong.duration_ms) == (
+        Rating.AGAIN,
+        T0 + timedelta(seconds=5),
+        5000,
+    )
+    assert wrong.id == uuid.uuid5(REVIEW_NAMESPACE, f"{attempt.pk}:{tf.pk}")
+    assert (right.rating, right.reviewed_at) == (Rating.GOOD, T0 + timedelta(seconds=9))
+    assert CardState.objects.get(user=student, question=tf).state == "learning"
+
+
+def test_the_last_deferred_answer_logs_every_review(student, deferred):
+    attempt, questions = deferred
+    mc = questions[QuestionKind.MULTIPLE_CHOICE]
+    answer(attempt, questions[QuestionKind.TRUE_FALSE], response="true", seconds=1)
+    answer(attempt, questions[QuestionKind.CLOZE], response="autumn", seconds=2)
+    answer(attempt, questions[QuestionKind.SHORT_ANSWER], response="nowhere", seconds=3)
+    assert not ReviewLog.objects.exists()
+
+    answer(attempt, mc, choice_id=choice(mc, "Port Wren").pk, seconds=4)
+
+    assert ReviewLog.objects.filter(user=student, device="web quiz").count() == 4
+
+
+def test_a_retired_question_does_not_stop_the_other_deferred_reviews(student, deferred):
+    attempt, questions = deferred
+    tf, cloze = questions[QuestionKind.TRUE_FALSE], questions[QuestionKind.CLOZE]
+    answer(attempt, tf, response="true")
+    answer(attempt, cloze, response="autumn")
+    tf.status = "retired"
+    tf.save()
+
+    finish_attempt(attempt=attempt, now=T0 + timedelta(minutes=1))
+
+    assert list(ReviewLog.objects.values_list("question_id", flat=True)) == [cloze.pk]

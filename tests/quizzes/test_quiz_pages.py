@@ -46,10 +46,15 @@ def current(attempt):
     )
 
 
+def place_of(answer, *, correct):
+    """The value the page posts for an option: its place (1 to n) in the attempt's order."""
+    return next(n for n, o in enumerate(answer.choice_order, 1) if o["correct"] is correct)
+
+
 def right_input(answer):
     question = answer.question
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return {"choice": Choice.objects.get(question=question, is_correct=True).pk}
+        return {"choice": place_of(answer, correct=True)}
     if question.kind == QuestionKind.TRUE_FALSE:
         return {"response": question.answer}
     return {"response": question.answer}
@@ -58,7 +63,7 @@ def right_input(answer):
 def wrong_input(answer):
     question = answer.question
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        return {"choice": Choice.objects.filter(question=question, is_correct=False)[0].pk}
+        return {"choice": place_of(answer, correct=False)}
     if question.kind == QuestionKind.TRUE_FALSE:
         return {"response": "false" if question.answer == "true" else "true"}
     return {"response": "something else entirely"}
@@ -256,8 +261,8 @@ def test_a_question_shows_its_place_and_choices_in_the_attempts_order(
 
     assert f"Question {mc.position} of 4" in page
     assert '<legend class="prompt">Where does the river 1 reach the sea?</legend>' in page
-    values = [int(v) for v in re.findall(r'name="choice" value="(\d+)"', page)]
-    assert values == mc.choice_order
+    values = re.findall(r'name="choice" value="(\d+)"[^>]*> <span>([^<]*)</span>', page)
+    assert values == [(str(n), o["text"]) for n, o in enumerate(mc.choice_order, 1)]
     assert 'aria-live="polite"' in page
     assert "Finish now" in page
 
@@ -512,6 +517,24 @@ def test_a_perfect_score_says_so(student_client, student, lesson):
     page = student_client.get(attempt_url(attempt, "attempt_result")).content.decode()
 
     assert "4 of 4" in page and "(100%)" in page and "Every answer was right." in page
+
+
+def test_the_result_of_an_archived_lessons_quiz_does_not_link_to_the_lesson(
+    student_client, student, lesson
+):
+    attempt = start_attempt(user=student, lesson=lesson)
+    finish_attempt(attempt=attempt)
+    lesson.archived_at = timezone.now()
+    lesson.save()
+
+    response = student_client.get(attempt_url(attempt, "attempt_result"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("lesson_detail", args=[lesson.pk]) not in page
+    assert quiz_url(lesson) not in page
+    assert "Back to the lesson" not in page and "Take it again" not in page
+    assert "Back to your documents" in page and reverse("home") in page
 
 
 def test_no_retake_when_the_attempts_are_used_up(student_client, student, teacher):

@@ -79,12 +79,13 @@ def test_the_same_seed_gives_the_same_quiz_and_another_seed_a_different_one(stud
 
 def test_options_are_shuffled_per_attempt_and_always_the_questions_own(student, course):
     mc = course.questions[course.lessons[0].pk][QuestionKind.MULTIPLE_CHOICE]
-    own = set(Choice.objects.filter(question=mc).values_list("pk", flat=True))
+    own = sorted(Choice.objects.filter(question=mc).values_list("pk", "text", "is_correct"))
     seen = set()
     for seed in range(12):
         attempt = start_attempt(user=student, lesson=course.lessons[0], now=T0, seed=seed)
-        order = attempt.answers.get(question=mc).choice_order
-        assert sorted(order) == sorted(own)
+        order = [o["id"] for o in attempt.answers.get(question=mc).choice_order]
+        copied = attempt.answers.get(question=mc).choice_order
+        assert sorted((o["id"], o["text"], o["correct"]) for o in copied) == own
         seen.add(tuple(order))
         finish_attempt(attempt=attempt, now=T0)
     assert len(seen) > 1
@@ -259,6 +260,29 @@ def test_starting_again_after_the_deadline_finishes_the_old_attempt_and_starts_a
     assert new.pk != old.pk
     assert old.submitted_at == T0 + timedelta(minutes=10)
     assert new.deadline == T0 + timedelta(hours=2, minutes=10)
+
+
+def test_an_expired_attempt_stays_finished_when_no_attempt_is_left_to_start(student, teacher):
+    course = build_course(teacher, lessons=1, quiz_time_limit=1, quiz_max_attempts=1)
+    attempt = start_attempt(user=student, lesson=course.lessons[0], now=T0)
+
+    with pytest.raises(QuizUnavailable):
+        start_attempt(user=student, lesson=course.lessons[0], now=T0 + timedelta(hours=1))
+
+    attempt.refresh_from_db()
+    assert attempt.submitted_at == T0 + timedelta(minutes=1)
+
+
+def test_an_expired_attempt_stays_finished_when_the_quiz_has_no_questions_left(student, timed):
+    lesson = timed.lessons[0]
+    attempt = start_attempt(user=student, lesson=lesson, now=T0)
+    lesson.questions.update(status="retired")
+
+    with pytest.raises(QuizUnavailable, match="no quiz questions"):
+        start_attempt(user=student, lesson=lesson, now=T0 + timedelta(hours=1))
+
+    attempt.refresh_from_db()
+    assert attempt.is_finished
 
 
 # --- Attempts limit -------------------------------------------------------------------
