@@ -1,7 +1,9 @@
 """The flashcard study queue: which card a student sees next, and how many are left.
 
 Reads only; reviews are written by ``services.record_reviews``. A student's cards are the
-questions of ``Question.objects.studyable_by(user)`` (every kind). The queue is:
+questions of ``Question.objects.studyable_by(user)`` (every kind), less the questions of a
+quiz the student is still taking (an unfinished attempt): the back of a card would give
+away a quiz answer. They come back once the attempt is finished. The queue is:
 
 1. cards due now (their CardState is due at or before ``now``), earliest due first, ties
    broken by question id;
@@ -20,10 +22,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
 from quizzes import scheduling
-from quizzes.models import CardState, Question, QuestionQuerySet, ReviewLog
+from quizzes.models import Answer, CardState, Question, QuestionQuerySet, QuizAttempt, ReviewLog
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,17 +50,35 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _in_running_quizzes(user: User) -> QuerySet[Answer]:
+    """The question ids of the student's unfinished quiz attempts, as a subquery."""
+    return Answer.objects.filter(
+        attempt__in=QuizAttempt.objects.owned_by(user).unfinished()
+    ).values("question_id")
+
+
+def _cards(user: User) -> QuestionQuerySet:
+    """The student's cards: studyable questions not in a quiz the student is taking."""
+    return Question.objects.studyable_by(user).exclude(pk__in=_in_running_quizzes(user))
+
+
+def in_running_quiz(user: User, question_id: int) -> bool:
+    """Whether the question is part of a quiz the student has not finished, so it may not
+    be studied now. One query."""
+    return _in_running_quizzes(user).filter(question_id=question_id).exists()
+
+
 def _reviewed_cards(user: User, **due: datetime) -> QuestionQuerySet:
     """The student's cards that have a CardState (reviewed at least once), filtered on its
     due time by lookups such as ``lte=now``. One filter() call, so one join: the due time
     tested is this student's."""
     lookups = {f"card_states__due__{lookup}": value for lookup, value in due.items()}
-    return Question.objects.studyable_by(user).filter(card_states__user=user, **lookups)
+    return _cards(user).filter(card_states__user=user, **lookups)
 
 
 def _new_cards(user: User) -> QuestionQuerySet:
     """The student's cards never reviewed: no CardState for this student."""
-    return Question.objects.studyable_by(user).filter(
+    return _cards(user).filter(
         ~Exists(CardState.objects.filter(user=user, question=OuterRef("pk")))
     )
 
@@ -66,15 +86,15 @@ def _new_cards(user: User) -> QuestionQuerySet:
 def due_counts_by_document(user: User, now: datetime) -> dict[int, int]:
     """Document id -> cards due by the end of the student's day (local day in
     settings.TIME_ZONE), counting only published questions of active lessons the user may
-    study (``Question.objects.studyable_by(user)``). New cards (never reviewed) are not
-    counted here: see :func:`new_cards_left_today`. One query."""
+    study (``Question.objects.studyable_by(user)``), and leaving out the questions of a
+    quiz the student is still taking, as the study queue does: the home page promises no
+    card the study page would hold back. New cards (never reviewed) are not counted here:
+    see :func:`new_cards_left_today`. One query."""
     if not user.is_authenticated:
         return {}
     _start, end = local_day(now)
     rows = (
-        CardState.objects.filter(
-            user=user, due__lt=end, question__in=Question.objects.studyable_by(user)
-        )
+        CardState.objects.filter(user=user, due__lt=end, question__in=_cards(user))
         .values_list("question__lesson__document_id")
         .annotate(count=Count("id"))
         .order_by()
@@ -158,8 +178,9 @@ def study_queue(user: User, now: datetime) -> StudyQueue:
 
 def studyable_card(user: User, question_id: int) -> Question | None:
     """One of the student's cards by id, with its lesson, document and choices; None when
-    it is not (or no longer) studyable. Two queries."""
-    return _with_card_data(Question.objects.studyable_by(user)).filter(pk=question_id).first()
+    it is not (or no longer) studyable, or is in a quiz the student is taking (see
+    :func:`in_running_quiz` to tell which). Two queries."""
+    return _with_card_data(_cards(user)).filter(pk=question_id).first()
 
 
 def _next_due(user: User, now: datetime, allowance: int) -> datetime | None:

@@ -3,8 +3,11 @@
 A signed card token (user, question, a fresh review id, the time the front was shown)
 travels in a hidden field from the front to the back to the rating form. So rating a card
 needs no state kept on the server, a double submit stores the review once (the same review
-id is a duplicate for ``services.record_reviews``), and a changed or another student's
-token is refused with a 400.
+id is a duplicate for ``services.record_reviews``), and a changed, expired (older than
+``TOKEN_MAX_AGE``) or another student's token is refused with a 400.
+
+A card in a quiz the student is still taking is never dealt, revealed or rated: its back
+would give the quiz answer away.
 """
 
 from __future__ import annotations
@@ -31,9 +34,17 @@ from quizzes import scheduling
 from quizzes.grading import grade_text
 from quizzes.models import Choice, Question, QuestionKind, Rating
 from quizzes.services import ReviewBatchError, ReviewInput, record_reviews
-from quizzes.study import card_reviews, queue_counts, study_queue, studyable_card
+from quizzes.study import (
+    card_reviews,
+    in_running_quiz,
+    queue_counts,
+    study_queue,
+    studyable_card,
+)
 
 TOKEN_SALT = "quizzes.study.card"
+TOKEN_MAX_AGE = timedelta(days=1)
+"""A card token older than this (from the signature's own timestamp) is refused."""
 MAX_DURATION = timedelta(minutes=10)
 """A review's recorded duration is capped: a card left open over lunch took no hour."""
 
@@ -55,6 +66,10 @@ class CardToken:
 class BadToken(Exception):
     """The token cannot be used; the message says why, for the student."""
 
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
 
 def make_token(*, user: User, question: Question, now: datetime) -> str:
     payload = {"u": user.pk, "q": question.pk, "r": uuid.uuid4().hex, "t": now.timestamp()}
@@ -63,13 +78,21 @@ def make_token(*, user: User, question: Question, now: datetime) -> str:
 
 def read_token(raw: str, *, user: User) -> CardToken:
     try:
-        data = signing.loads(raw, salt=TOKEN_SALT)
+        data = signing.loads(raw, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
         token = CardToken(
             user_id=int(data["u"]),
             question_id=int(data["q"]),
             review_id=uuid.UUID(str(data["r"])),
             shown_at=datetime.fromtimestamp(float(data["t"]), tz=UTC),
         )
+    except signing.SignatureExpired:
+        raise BadToken(
+            _(
+                "This card was open too long (more than a day), so it can no longer be "
+                "answered or rated. Go on with the next card."
+            ),
+            expired=True,
+        ) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
         raise BadToken(
             _(
@@ -117,8 +140,13 @@ def _render(
     return response
 
 
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return _render(request, "quizzes/_study_error.html", {"error": message}, status=400)
+def _bad_request(request: HttpRequest, message: str, *, expired: bool = False) -> HttpResponse:
+    context = {"error": message, "expired": expired}
+    return _render(request, "quizzes/_study_error.html", context, status=400)
+
+
+def _bad_token(request: HttpRequest, error: BadToken) -> HttpResponse:
+    return _bad_request(request, str(error), expired=error.expired)
 
 
 _UNITS = {
@@ -169,7 +197,7 @@ def study(request: HttpRequest) -> HttpResponse:
         try:
             token = read_token(request.POST.get("token", ""), user=request.user)
         except BadToken as error:
-            return _bad_request(request, str(error))
+            return _bad_token(request, error)
         form = RatingForm(request.POST)
         if not form.is_valid():
             return _bad_request(
@@ -182,6 +210,15 @@ def study(request: HttpRequest) -> HttpResponse:
 
 
 def _record_rating(request: HttpRequest, token: CardToken, rating: int, now: datetime) -> None:
+    if in_running_quiz(request.user, token.question_id):
+        messages.error(
+            request,
+            _(
+                "That card is part of a quiz you have not finished, so your rating was not "
+                "stored. Study it again once you have finished the quiz."
+            ),
+        )
+        return
     shown = min(max(now - token.shown_at, timedelta(0)), MAX_DURATION)
     review = ReviewInput(
         id=token.review_id,
@@ -218,10 +255,19 @@ def reveal(request: HttpRequest) -> HttpResponse:
     try:
         token = read_token(data.get("token", ""), user=request.user)
     except BadToken as error:
-        return _bad_request(request, str(error))
+        return _bad_token(request, error)
     question = studyable_card(request.user, token.question_id)
     if question is None:
-        messages.info(request, _("That card is no longer available to study."))
+        if in_running_quiz(request.user, token.question_id):
+            messages.info(
+                request,
+                _(
+                    "That card is part of a quiz you have not finished: you can study it "
+                    "once you have finished the quiz."
+                ),
+            )
+        else:
+            messages.info(request, _("That card is no longer available to study."))
         return redirect("study")
     form = RevealForm(data)
     if not form.is_valid():

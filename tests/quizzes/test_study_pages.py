@@ -1,11 +1,14 @@
 """Studying flashcards in the browser: the front of each kind of card, the back with its
-grade and rating buttons, recording the rating once, and refusing bad card tokens."""
+grade and rating buttons, recording the rating once, refusing bad or expired card tokens,
+and the live region the page's messages are announced in."""
 
 import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 
 from accounts.models import User
@@ -430,3 +433,87 @@ def test_a_bad_token_with_htmx_returns_the_error_alone(student_client, course):
     assert response.status_code == 400
     assert "<html" not in page
     assert 'role="alert"' in page
+
+
+def dealt_ago(client, monkeypatch, delta):
+    """The token of the card dealt now, signed as if ``delta`` ago (the signature's own
+    clock is the one a token's age is read from)."""
+    with monkeypatch.context() as patch:
+        then = int(time.time() - delta.total_seconds())
+        patch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(then))
+        return token_in(front(client))
+
+
+def test_a_card_left_open_over_a_day_is_a_400_with_a_link_to_the_next_card(
+    student_client, course, monkeypatch
+):
+    token = dealt_ago(student_client, monkeypatch, timedelta(days=1, minutes=1))
+
+    for response in (reveal(student_client, token), rate(student_client, token, 3)):
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "This card was open too long (more than a day)" in page
+        assert f'<a href="{reverse("study")}">Show the next card</a>' in page
+        assert "autumn" not in page
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_card_open_for_most_of_a_day_can_still_be_rated(
+    student, student_client, course, monkeypatch
+):
+    token = dealt_ago(student_client, monkeypatch, timedelta(hours=23))
+
+    assert reveal(student_client, token).status_code == 200
+    assert rate(student_client, token, 3).status_code == 302
+    assert ReviewLog.objects.filter(user=student).count() == 1
+
+
+# --- Messages ---------------------------------------------------------------------------
+
+
+def test_the_page_has_a_live_region_for_messages_outside_the_card(student_client, course):
+    page = front(student_client)
+
+    region = '<div id="study-messages" class="study-messages" role="status"></div>'
+    assert region in page
+    assert page.index(region) < page.index('<div id="study" class="study">')
+
+
+def test_htmx_fills_the_live_region_with_the_messages_out_of_band(student_client, student, course):
+    token = token_in(front(student_client))
+    Question.objects.filter(pk=card(course, QuestionKind.CLOZE).pk).update(
+        status=QuestionStatus.RETIRED
+    )
+
+    page = rate(student_client, token, 3, **HX).content.decode()
+
+    region = re.search(r'<div id="study-messages" hx-swap-oob="innerHTML">(.*?)</div>', page)
+    assert region, page
+    assert region.group(1).startswith('<ul class="messages"><li class="message error">')
+    assert "no longer available to study" in region.group(1)
+    assert "role=" not in region.group(1)  # the page's wrapper keeps the role
+    assert page.count("no longer available to study") == 1
+
+
+def test_htmx_clears_the_live_region_when_there_is_nothing_to_say(student_client, course):
+    token = token_in(front(student_client))
+
+    bad_token = student_client.post(reverse("study_reveal"), {"token": "x"}, **HX)
+
+    for response in (rate(student_client, token, 3, **HX), bad_token):
+        assert (
+            '<div id="study-messages" hx-swap-oob="innerHTML"></div>' in response.content.decode()
+        )
+
+
+def test_without_htmx_a_message_is_shown_once_on_the_next_page(student_client, course):
+    token = token_in(front(student_client))
+    Question.objects.filter(pk=card(course, QuestionKind.CLOZE).pk).update(
+        status=QuestionStatus.RETIRED
+    )
+
+    response = rate(student_client, token, 3)
+    page = front(student_client)
+
+    assert response.status_code == 302
+    assert page.count("no longer available to study") == 1

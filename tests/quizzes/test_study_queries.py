@@ -1,5 +1,6 @@
 """The study pages run the same number of queries for a small course and a short history
-as for a course of 50 lessons and a student with 5,000 reviews."""
+as for a course of 50 lessons and a student with 5,000 reviews (and a quiz under way,
+whose questions are held back from study)."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -8,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import CardState, Question, ReviewLog
+from quizzes.services import start_attempt
 from tests.quizzes.course import build_course, give_history
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +29,10 @@ SIZES = {
 GET_STUDY = 7
 # Session and user (2), the card and its choices, its reviews, the header counts (3).
 POST_REVEAL = 8
-# Session and user (2), record_reviews: savepoint, stored ids, studyable ids, insert the
-# log, the card's logs, upsert the card state, release (7). The answer is a redirect.
-POST_REVIEW = 9
+# Session and user (2), is the card in a quiz under way (1), record_reviews: savepoint,
+# stored ids, studyable ids, insert the log, the card's logs, upsert the card state,
+# release (7). The answer is a redirect.
+POST_REVIEW = 10
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +42,8 @@ def frozen_now(monkeypatch):
 
 @pytest.fixture(params=list(SIZES))
 def studied(request, teacher, student):
-    """A course and a history on half its cards, all of them due now."""
+    """A course and a history on half its cards, all of them due now, and the last
+    lesson's quiz under way."""
     size = SIZES[request.param]
     course = build_course(
         teacher, lessons=size["lessons"], extra_questions=size["extra_questions"]
@@ -51,6 +55,7 @@ def studied(request, teacher, student):
     )
     assert ReviewLog.objects.filter(user=student).count() == size["reviews"]
     assert not CardState.objects.filter(user=student, due__gt=NOW).exists()
+    assert start_attempt(user=student, lesson=course.lessons[-1], now=NOW).answers.exists()
     return course
 
 
