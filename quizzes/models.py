@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -266,6 +267,22 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt[:80]
 
+    def clean(self) -> None:
+        """Accepted alternatives are a list of answers: grading compares each with the
+        response, so anything else (a bare string, a number) would grade nonsense."""
+        super().clean()
+        alternatives = self.accepted_answers
+        if not isinstance(alternatives, list) or not all(
+            isinstance(item, str) and item.strip() for item in alternatives
+        ):
+            raise ValidationError(
+                {
+                    "accepted_answers": _(
+                        'Give a list of answers in quotes, e.g. ["fall", "autumn"].'
+                    )
+                }
+            )
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -425,14 +442,21 @@ class QuizAttempt(models.Model):
 
 class Answer(models.Model):
     """One question of an attempt: created unanswered when the attempt starts, graded on
-    the server when the student answers it."""
+    the server when the student answers it. A multiple-choice question is graded against
+    the copy of its options in ``choice_order``, so editing them mid-attempt changes
+    nothing for the student."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
     # PROTECT: like review logs, a student's attempt outlives a teacher's mistake.
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     position = models.PositiveSmallIntegerField()
     choice_order = models.JSONField(
-        default=list, blank=True, help_text=_("Choice ids in the order this student sees them.")
+        default=list,
+        blank=True,
+        help_text=_(
+            "The options as they were when the attempt started, in the order this student "
+            'sees them: {"id", "text", "correct"} each.'
+        ),
     )
     response = models.TextField(_("response"), blank=True)
     choice = models.ForeignKey(

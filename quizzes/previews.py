@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from quizzes.models import Question
 
@@ -37,13 +38,13 @@ def source_span(question: Question) -> tuple[int, int] | None:
 def render_source_in_context(question: Question) -> SafeString:
     """The paragraph the question came from, with its sentence highlighted."""
     if not question.source_sentence:
-        return format_html("<em>{}</em>", "Written by a teacher: no source sentence.")
+        return format_html("<em>{}</em>", _("Written by a teacher: no source sentence."))
     span = source_span(question)
     if span is None:
         return format_html(
             "<p>{}</p><p><em>{}</em></p>",
             question.source_sentence,
-            "This sentence is no longer in the lesson.",
+            _("This sentence is no longer in the lesson."),
         )
     body = question.lesson.body
     start, end = span

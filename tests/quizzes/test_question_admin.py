@@ -311,3 +311,27 @@ def test_odd_filter_values_are_ignored_not_a_server_error(teacher_client, teache
 
     for url in (CHANGELIST, reverse("admin:quizzes_lesson_changelist")):
         assert teacher_client.get(url, {param: "²"}).status_code in {200, 302}
+
+
+@pytest.mark.parametrize("alternatives", ['"fall"', '["fall", 3]', '["fall", " "]', "{}"])
+def test_accepted_answers_must_be_a_list_of_answers(teacher_client, teacher, alternatives):
+    lesson = imported(teacher).lessons.get(position=1)
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_question_add"),
+        {
+            "lesson": lesson.pk,
+            "kind": "short_answer",
+            "status": "published",
+            "position": 0,
+            "prompt": "Which season do salmon return in?",
+            "answer": "autumn",
+            "accepted_answers": alternatives,
+            "choices-TOTAL_FORMS": "0",
+            "choices-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Give a list of answers in quotes" in response.content.decode()
+    assert not Question.objects.filter(prompt__startswith="Which season").exists()
