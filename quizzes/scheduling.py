@@ -161,17 +161,25 @@ def next_intervals(
     }
 
 
+DECAY = -SCHEDULER.parameters[20]
+FACTOR = 0.9 ** (1 / DECAY) - 1
+"""FSRS-6's forgetting curve R(t) = (1 + FACTOR * t / S) ** DECAY, with DECAY the last of the
+scheduler's parameters and FACTOR chosen so that R(S) = 0.9 (the curve py-fsrs uses)."""
+
+
 def retrievability(
     *, stability: float | None, last_review: datetime | None, now: datetime
 ) -> float:
     """The probability (0..1) that the student recalls the card ``now``: FSRS's forgetting
-    curve through :data:`SCHEDULER`. A card never reviewed (no stability or last review)
-    is 0. This is what "mastery" averages over a lesson's cards.
+    curve for :data:`SCHEDULER`, counting whole days since the last review as py-fsrs
+    does. A card never reviewed (no stability or last review) is 0. This is what
+    "mastery" averages over a lesson's cards; the formula is inlined (a test holds it to
+    ``Scheduler.get_card_retrievability``) because a page may sum it over thousands of cards.
     """
     if stability is None or last_review is None:
         return 0.0
-    card = Card(card_id=0, state=State.Review, stability=stability, last_review=last_review)
-    return float(SCHEDULER.get_card_retrievability(card, _require_aware(now, "now")))
+    elapsed_days = max(0, (_require_aware(now, "now") - last_review).days)
+    return (1 + FACTOR * elapsed_days / stability) ** DECAY
 
 
 def _round_half_up(value: float) -> int:

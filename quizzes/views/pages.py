@@ -15,7 +15,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Visitors get an invitation to log in; a signed-in user gets their documents."""
     context = {}
     if request.user.is_authenticated:
-        context["summary"] = progress.home_summary(request.user, timezone.now())
+        page = request.GET.get("page", "1")
+        context["summary"] = progress.home_summary(
+            request.user, timezone.now(), page=int(page) if page.isdigit() else 1
+        )
     return render(request, "quizzes/home.html", context)
 
 

@@ -236,3 +236,52 @@ def test_up_to_date_without_any_card_reviewed(student, student_client, course):
 
     assert "You are up to date." in page
     assert "No cards are scheduled yet." in page
+
+
+# Many documents ----------------------------------------------------------------------
+
+
+def test_documents_come_eight_to_a_page_with_due_and_started_ones_first(
+    student, student_client, teacher
+):
+    courses = [build_course(teacher, title=f"Course {n:02d}", lessons=1) for n in range(10)]
+    started, due = courses[8], courses[9]
+    review(student, started.published()[0], NOW - timedelta(minutes=1), rating=4)  # in days
+    review(student, due.published()[0], NOW - timedelta(days=30))  # overdue
+
+    first = home(student_client)
+    second = student_client.get(reverse("home"), {"page": "2"}).content.decode()
+
+    assert "Page 1 of 2" in first and "?page=2" in first
+    assert first.index("Course 09") < first.index("Course 08") < first.index("Course 00")
+    assert first.count('class="card document"') == 8
+    assert second.count('class="card document"') == 2
+    assert "Course 06" in second and "Course 07" in second and "Course 05" not in second
+    # The next step still looks at every document, not just this page.
+    assert "Review 1 due card" in second
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("999", "Page 2 of 2"), ("abc", "Page 1 of 2")])
+def test_an_out_of_range_page_shows_the_nearest_one(student_client, teacher, asked, shown):
+    for n in range(9):
+        build_course(teacher, title=f"Course {n}", lessons=1)
+
+    page = student_client.get(reverse("home"), {"page": asked})
+
+    assert page.status_code == 200
+    assert shown in page.content.decode()
+
+
+def test_cards_of_a_quiz_in_progress_are_not_counted_as_due(student, student_client, course):
+    first = course.lessons[0]
+    for question in course.questions[first.pk].values():
+        review(student, question, NOW - timedelta(days=30))
+    attempt = finish_quiz(student, first)
+    attempt.submitted_at = None
+    attempt.save()
+    attempt.answers.create(question=course.questions[first.pk][QuestionKind.CLOZE], position=1)
+
+    page = home(student_client)
+
+    assert "Review 4 due cards" in page
+    assert "4 cards due today" in page

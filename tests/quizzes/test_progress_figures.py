@@ -9,6 +9,7 @@ import pytest
 from quizzes import progress
 from quizzes.models import CardState, Question, QuestionStatus, ReviewLog
 from quizzes.progress import DayCount, bar_chart
+from quizzes.scheduling import retrievability
 from quizzes.services import replay_card_states
 from tests.quizzes.course import build_course
 
@@ -228,8 +229,7 @@ def test_mastery_is_the_mean_recall_of_the_lessons_published_cards(student, cour
     mastery = progress.mastery_by_lesson(student, NOW)
 
     expected = sum(
-        progress.retrievability(stability=s.stability, last_review=s.last_review, now=NOW)
-        for s in states
+        retrievability(stability=s.stability, last_review=s.last_review, now=NOW) for s in states
     ) / len(cards)
     assert mastery[first.pk].cards == 5  # drafts and retired questions are not cards
     assert mastery[first.pk].recall == pytest.approx(expected)

@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fsrs import Card, State
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,6 +120,21 @@ class TestRetrievability:
         # FSRS defines stability as the interval at which recall falls to 90 %.
         assert at[1] == pytest.approx(0.9, abs=1e-6)
         assert at[0] > at[1] > at[2] > 0
+
+    @given(
+        stability=st.floats(min_value=0.01, max_value=36500),
+        hours=st.integers(min_value=-48, max_value=24 * 3650),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_it_agrees_with_py_fsrs(self, stability: float, hours: int) -> None:
+        reviewed = datetime(2026, 1, 1, tzinfo=UTC)
+        now = reviewed + timedelta(hours=hours)
+        card = Card(card_id=1, state=State.Review, stability=stability, last_review=reviewed)
+        expected = scheduling.SCHEDULER.get_card_retrievability(card, now)
+
+        got = scheduling.retrievability(stability=stability, last_review=reviewed, now=now)
+
+        assert got == pytest.approx(expected, rel=1e-12)
 
     def test_a_naive_now_is_refused(self) -> None:
         with pytest.raises(ValueError, match="timezone-aware"):
