@@ -33,7 +33,8 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The test suite alone (CI runs it again against PostgreSQL).
+# The test suite alone (CI runs it again against PostgreSQL). Browser tests (tests/browser/)
+# drive Debian's chromium (apt-get install chromium) and are skipped without it, except in CI.
 suite: install
 	$(BIN)/python -m pytest
 
@@ -45,6 +46,7 @@ test: lint
 bench: install
 	$(BIN)/python bench/import_markdown.py
 	$(BIN)/python bench/generation.py
+	$(BIN)/python bench/student_pages.py
 
 # Re-pin every dependency, with hashes, from pyproject.toml.
 lock: $(BIN)/python
