@@ -264,7 +264,7 @@ def test_the_rating_buttons_show_the_interval_each_would_give(student_client, st
         button = re.search(rf'value="{rating}".*?</button>', page, re.S).group(0)
         assert name in button
         assert f'<kbd class="study-key" aria-hidden="true">{rating}</kbd>' in button
-        assert f"· {label(expected[rating])}" in button
+        assert f'<span class="study-interval">{label(expected[rating])}</span>' in button
     assert len({label(delta) for delta in expected.values()}) > 1
 
 
