@@ -5,6 +5,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from knox.models import AbstractAuthToken
 
 from accounts.roles import TEACHERS_GROUP
 
@@ -40,3 +41,16 @@ class User(AbstractUser):
             cached = self.is_superuser or self.groups.filter(name=TEACHERS_GROUP).exists()
             self.__dict__["_is_teacher"] = cached
         return cached
+
+
+class DeviceToken(AbstractAuthToken):
+    """An API token for one device (django-rest-knox stores only its hash). Logging out
+    on the device deletes it; logging out everywhere deletes all of the user's."""
+
+    device_name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.device_name or 'device'} ({self.token_key})"

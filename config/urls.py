@@ -8,5 +8,6 @@ admin.site.index_title = "Courses and content"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("", include("quizzes.urls")),
 ]

@@ -1,0 +1,3 @@
+"""API v1 authentication: being written."""
+
+urlpatterns: list = []

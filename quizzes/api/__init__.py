@@ -1,0 +1,1 @@
+"""API v1: content, sync and graded quizzes for the mobile app."""

@@ -1,0 +1,3 @@
+"""API v1 content, sync and attempts: being written."""
+
+urlpatterns: list = []
