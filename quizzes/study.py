@@ -17,14 +17,14 @@ fixed number of queries whatever the number of documents, lessons or review logs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
 from quizzes import scheduling
+from quizzes.days import local_day
 from quizzes.models import Answer, CardState, Question, QuestionQuerySet, QuizAttempt, ReviewLog
 
 if TYPE_CHECKING:
@@ -38,16 +38,6 @@ NEW_CARD_ORDER = (
     "id",
 )
 """Course order: the order new cards are introduced in."""
-
-
-def local_day(now: datetime) -> tuple[datetime, datetime]:
-    """The start of the local day (``settings.TIME_ZONE``) that contains ``now``, and the
-    start of the next one: ``start <= now < end``."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    today = now.astimezone(zone).date()
-    start = datetime.combine(today, time.min, tzinfo=zone)
-    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
-    return start, end
 
 
 def _in_running_quizzes(user: User) -> QuerySet[Answer]:

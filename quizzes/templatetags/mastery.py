@@ -15,7 +15,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from quizzes.progress import LessonRow, Mastery
+from quizzes.overview import LessonRow, Mastery
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from quizzes import progress
+from quizzes import overview
 from quizzes.models import Lesson, Question
 from quizzes.rendering import render_markdown
 
@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
         page = request.GET.get("page", "1")
-        context["summary"] = progress.home_summary(
+        context["summary"] = overview.home_summary(
             request.user, timezone.now(), page=int(page) if page.isdigit() else 1
         )
     return render(request, "quizzes/home.html", context)
@@ -31,12 +31,12 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
         pk=lesson_id,
     )
     siblings = Lesson.objects.active().filter(document=lesson.document_id).only("id", "heading")
-    mastery = progress.mastery_by_lesson(request.user, timezone.now(), lesson_ids=[lesson.pk])
+    mastery = overview.mastery_by_lesson(request.user, timezone.now(), lesson_ids=[lesson.pk])
     context = {
         "lesson": lesson,
         "body": render_markdown(lesson.body),
         "has_quiz": Question.objects.published().for_quizzes().filter(lesson=lesson).exists(),
-        "mastery": mastery.get(lesson.pk, progress.NO_CARDS),
+        "mastery": mastery.get(lesson.pk, overview.NO_CARDS),
         "previous": siblings.filter(position__lt=lesson.position).order_by("-position").first(),
         "next": siblings.filter(position__gt=lesson.position).order_by("position").first(),
     }

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from quizzes import progress
+from quizzes import overview, progress
 from quizzes.models import CardState, Question, QuestionStatus, ReviewLog
 from quizzes.progress import DayCount, bar_chart
 from quizzes.scheduling import retrievability
@@ -226,7 +226,7 @@ def test_mastery_is_the_mean_recall_of_the_lessons_published_cards(student, cour
     states = CardState.objects.filter(user=student)
     assert states.count() == 2
 
-    mastery = progress.mastery_by_lesson(student, NOW)
+    mastery = overview.mastery_by_lesson(student, NOW)
 
     expected = sum(
         retrievability(stability=s.stability, last_review=s.last_review, now=NOW) for s in states
@@ -241,10 +241,10 @@ def test_a_lesson_without_published_questions_has_no_mastery(student, course):
     first, _second = course.lessons
     Question.objects.filter(lesson=first).update(status=QuestionStatus.DRAFT)
 
-    mastery = progress.mastery_by_lesson(student, NOW)
+    mastery = overview.mastery_by_lesson(student, NOW)
 
     assert first.pk not in mastery
-    assert progress.NO_CARDS.percent is None
+    assert overview.NO_CARDS.percent is None
 
 
 # Charts ------------------------------------------------------------------------------
