@@ -188,9 +188,11 @@ REST_FRAMEWORK = {
     # Proxies in front of the app: the login throttle counts the client address they pass.
     "NUM_PROXIES": env.int("LECTERN_PROXIES", default=0) or None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser, answering 400 (not 500) to JSON nested too deep to parse.
+    "DEFAULT_PARSER_CLASSES": ["quizzes.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # DRF's page numbers, refusing "?page=" and "?page=last" instead of guessing.
+    "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {

@@ -1,3 +1,18 @@
-"""API v1 content, sync and attempts: being written."""
+"""API v1 content and attempts."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from quizzes.api import attempts, content
+
+urlpatterns = [
+    path("documents/", content.DocumentListView.as_view(), name="api-documents"),
+    path("documents/<int:pk>/", content.DocumentDetailView.as_view(), name="api-document"),
+    path(
+        "lessons/<int:pk>/questions/",
+        content.LessonQuestionsView.as_view(),
+        name="api-lesson-questions",
+    ),
+    path("lessons/<int:pk>/quiz/", content.LessonQuizView.as_view(), name="api-lesson-quiz"),
+    path("attempts/", attempts.AttemptListView.as_view(), name="api-attempts"),
+    path("attempts/<str:id>/", attempts.AttemptDetailView.as_view(), name="api-attempt"),
+]

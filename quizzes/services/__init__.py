@@ -3,7 +3,8 @@
 - ``documents``: import and re-import documents as lessons.
 - ``questions``: generate questions for lessons; publish or retire them in bulk.
 - ``reviews``: record students' reviews and replay their card states.
-- ``attempts``: start, answer and finish quiz attempts.
+- ``attempts``: start, answer and finish quiz attempts in the browser.
+- ``offline_attempts``: submit a whole attempt taken offline in the app.
 """
 
 from quizzes.services.attempts import (
@@ -24,6 +25,13 @@ from quizzes.services.documents import (
     read_document,
     sha256,
 )
+from quizzes.services.offline_attempts import (
+    AttemptIdTaken,
+    AttemptRefused,
+    ResponseInput,
+    Submission,
+    submit_attempt,
+)
 from quizzes.services.questions import GenerationResult, generate_questions, set_question_status
 from quizzes.services.reviews import (
     MAX_REVIEWS_PER_BATCH,
@@ -37,6 +45,8 @@ from quizzes.services.reviews import (
 __all__ = [
     "MAX_REVIEWS_PER_BATCH",
     "AttemptFinished",
+    "AttemptIdTaken",
+    "AttemptRefused",
     "DocumentImportError",
     "GenerationResult",
     "ImportResult",
@@ -44,8 +54,10 @@ __all__ = [
     "QuizError",
     "QuizUnavailable",
     "RecordResult",
+    "ResponseInput",
     "ReviewBatchError",
     "ReviewInput",
+    "Submission",
     "TimeUp",
     "answer_question",
     "finish_attempt",
@@ -58,4 +70,5 @@ __all__ = [
     "set_question_status",
     "sha256",
     "start_attempt",
+    "submit_attempt",
 ]

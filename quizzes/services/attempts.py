@@ -53,6 +53,15 @@ The schedule
     With feedback at the end ("deferred") the reviews are logged when the attempt
     finishes, each at the time its answer was given: until then a wrong answer must not
     turn into a due flashcard that shows the right answer in the middle of the quiz.
+
+Offline attempts
+    The mobile app takes a lesson's quiz offline and submits it whole
+    (:func:`submit_attempt`): graded here against the lesson's quiz questions at
+    submission, stored finished with deferred feedback, each answer logged as a review at
+    the submission time (not timed, so right -> Good, wrong -> Again). The attempt id is
+    the client's, so a retry returns the stored result instead of grading again. The
+    server cannot tell when offline answers were given: a time limit is recorded as the
+    deadline but left to the app to enforce; the attempts limit is enforced.
 """
 
 from __future__ import annotations
@@ -376,7 +385,7 @@ def finish_attempt(*, attempt: QuizAttempt, now: datetime | None = None) -> Quiz
         locked.save(update_fields=["submitted_at", "score", "max_score"])
         if locked.feedback != Feedback.IMMEDIATE:
             answered = locked.answers.filter(answered_at__isnull=False).select_related("question")
-            _log_reviews(attempt=locked, answers=list(answered), now=now)
+            log_answer_reviews(attempt=locked, answers=list(answered), now=now)
     _copy_outcome(locked, attempt)
     return attempt
 
@@ -443,6 +452,20 @@ def accepted_alternatives(question: Question) -> list[str]:
     return [item for item in value if isinstance(item, str)]
 
 
+def is_right(question: Question, response: str) -> bool:
+    """Whether a true/false or typed response (stripped; true/false in lower case) is
+    right: true/false against the answer, anything typed through ``grade_text`` with the
+    question's accepted alternatives and accent setting."""
+    if question.kind == QuestionKind.TRUE_FALSE:
+        return response == question.answer.strip().lower()
+    return grade_text(
+        response,
+        question.answer,
+        accepted=accepted_alternatives(question),
+        accent_sensitive=question.accent_sensitive,
+    ).correct
+
+
 def _pick_option(answer: Answer, *, option: int | None, choice_id: int | None) -> OptionSnapshot:
     snapshot: Sequence[OptionSnapshot] = answer.choice_order or []
     if option is None and choice_id is None:
@@ -482,7 +505,7 @@ def _grade(
         response = response.lower()
         if response not in TRUE_FALSE_CHOICES:
             raise InvalidAnswer(_("Choose an answer."))
-        answer.response, correct = response, response == question.answer.strip().lower()
+        answer.response, correct = response, is_right(question, response)
     else:
         if not response:
             raise InvalidAnswer(_("Type an answer."))
@@ -490,13 +513,7 @@ def _grade(
             raise InvalidAnswer(
                 _("Keep your answer under %(limit)d characters.") % {"limit": MAX_RESPONSE_LENGTH}
             )
-        grade = grade_text(
-            response,
-            question.answer,
-            accepted=accepted_alternatives(question),
-            accent_sensitive=question.accent_sensitive,
-        )
-        answer.response, correct = response, grade.correct
+        answer.response, correct = response, is_right(question, response)
 
     answer.correct, answer.score, answer.seconds, answer.answered_at = (
         correct,
@@ -506,14 +523,14 @@ def _grade(
     )
     answer.save(update_fields=["choice", "response", "correct", "score", "seconds", "answered_at"])
     if attempt.feedback == Feedback.IMMEDIATE:
-        _log_reviews(attempt=attempt, answers=[answer], now=now)
+        log_answer_reviews(attempt=attempt, answers=[answer], now=now)
 
     if not attempt.answers.filter(answered_at__isnull=True).exists():
         finish_attempt(attempt=attempt, now=now)
     return answer
 
 
-def _log_reviews(*, attempt: QuizAttempt, answers: Sequence[Answer], now: datetime) -> None:
+def log_answer_reviews(*, attempt: QuizAttempt, answers: Sequence[Answer], now: datetime) -> None:
     """The answers as reviews of their questions' cards, each at the time it was given."""
     if not answers:
         return

@@ -1,0 +1,45 @@
+"""The shape of every API error: JSON with a human-readable ``detail``.
+
+DRF already answers its own errors this way; ``error_response`` is for the places DRF
+does not reach (the request guards, Django's own 404 and 500 pages under /api/), and
+``ErrorSerializer`` / ``error_responses`` describe those answers in the schema.
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong, in words."))
+
+
+ERROR_DESCRIPTIONS: dict[int, Promise] = {
+    400: _("The request is not valid."),
+    401: _("No token, or a revoked or expired one."),
+    403: _("Not allowed."),
+    404: _("Not found, or not yours."),
+    405: _("Method not allowed."),
+    413: _("The body is larger than 1 MB."),
+    415: _("Not JSON, or a charset other than UTF-8."),
+    429: _("Too many requests: wait and try again."),
+    500: _("Server error."),
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error answers an operation may give."""
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
+        for status in statuses
+    }
+
+
+def error_response(status: int, message: str | Promise | None = None) -> JsonResponse:
+    """An error answer in the API's shape: ``{"detail": message}``."""
+    detail = message if message is not None else ERROR_DESCRIPTIONS.get(status, _("Error."))
+    return JsonResponse({"detail": str(detail)}, status=status)
