@@ -177,6 +177,9 @@ else:
 
 # API v1: JSON only, a token per device (django-rest-knox), explicit pagination.
 KNOX_TOKEN_MODEL = "accounts.DeviceToken"
+# knox's own migrations would create its default token table even though the model is
+# swapped for accounts.DeviceToken; an unused table that references users, so skip them.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("LECTERN_API_TOKEN_DAYS", default=90)),
     "AUTH_HEADER_PREFIX": "Token",

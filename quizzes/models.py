@@ -12,10 +12,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+SYNC_VERSION_HELP = _(
+    "Where the row stands in its sync stream (quizzes.sync): the value of a SyncCounter "
+    "taken in the transaction that last wrote it."
+)
 
 
 class SourceFormat(models.TextChoices):
@@ -132,6 +139,9 @@ class Lesson(models.Model):
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    sync_version = models.BigIntegerField(
+        default=0, db_index=True, editable=False, help_text=SYNC_VERSION_HELP
+    )
 
     objects = LessonQuerySet.as_manager()
 
@@ -242,6 +252,9 @@ class Question(models.Model):
     teacher_edited = models.BooleanField(_("edited by a teacher"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    sync_version = models.BigIntegerField(
+        default=0, db_index=True, editable=False, help_text=SYNC_VERSION_HELP
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -320,11 +333,13 @@ class ReviewLog(models.Model):
     duration_ms = models.PositiveIntegerField(_("time taken (ms)"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=100, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    sync_version = models.BigIntegerField(default=0, editable=False, help_text=SYNC_VERSION_HELP)
 
     class Meta:
         ordering = ["reviewed_at", "id"]
         indexes = [
             models.Index(fields=["user", "question", "reviewed_at"], name="reviewlog_card_time"),
+            models.Index(fields=["user", "sync_version", "id"], name="reviewlog_user_sync"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -359,6 +374,7 @@ class CardState(models.Model):
     reps = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    sync_version = models.BigIntegerField(default=0, editable=False, help_text=SYNC_VERSION_HELP)
 
     objects = CardStateQuerySet.as_manager()
 
@@ -366,7 +382,10 @@ class CardState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "question"], name="cardstate_one_per_card"),
         ]
-        indexes = [models.Index(fields=["user", "due"], name="cardstate_user_due")]
+        indexes = [
+            models.Index(fields=["user", "due"], name="cardstate_user_due"),
+            models.Index(fields=["user", "sync_version", "id"], name="cardstate_user_sync"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.question_id} {self.state} due {self.due:%Y-%m-%d}"
@@ -484,3 +503,42 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class SyncCounter(models.Model):
+    """One stream of sync versions: ``"content"`` (lessons, questions, deletions; bumped
+    by database triggers) or ``"user:<id>"`` (a student's review logs and card states;
+    bumped by ``services.record_reviews``). A writer bumps the row inside its transaction
+    and keeps it locked until commit, so versions become visible in increasing order and
+    a pull that pages by version never skips a row committed late (see quizzes.sync)."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class TombstoneKind(models.TextChoices):
+    LESSON = "lesson", _("Lesson")
+    QUESTION = "question", _("Question")
+
+
+class ContentTombstone(models.Model):
+    """A deleted lesson or question, written by a database trigger, so that devices that
+    pulled it learn it is gone. Kept forever: a device may come back after months."""
+
+    kind = models.CharField(max_length=12, choices=TombstoneKind.choices)
+    object_id = models.BigIntegerField()
+    sync_version = models.BigIntegerField(db_index=True, help_text=SYNC_VERSION_HELP)
+    deleted_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=TombstoneKind.values), name="tombstone_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} deleted at version {self.sync_version}"

@@ -1,8 +1,8 @@
-"""API v1 content and attempts."""
+"""API v1 content, sync and attempts."""
 
 from django.urls import path
 
-from quizzes.api import attempts, content
+from quizzes.api import attempts, content, sync
 
 urlpatterns = [
     path("documents/", content.DocumentListView.as_view(), name="api-documents"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("lessons/<int:pk>/quiz/", content.LessonQuizView.as_view(), name="api-lesson-quiz"),
     path("attempts/", attempts.AttemptListView.as_view(), name="api-attempts"),
     path("attempts/<str:id>/", attempts.AttemptDetailView.as_view(), name="api-attempt"),
+    path("sync/changes/", sync.SyncChangesView.as_view(), name="api-sync-changes"),
+    path("sync/reviews/", sync.SyncReviewsView.as_view(), name="api-sync-reviews"),
 ]

@@ -1,4 +1,12 @@
-"""Recording students' reviews and replaying their cards' FSRS state."""
+"""Recording students' reviews and replaying their cards' FSRS state.
+
+Every review log and card state written here carries a ``sync_version`` from the
+student's counter (``SyncCounter`` key ``user:<id>``), bumped once per batch that stores
+something. The counter row is locked from the start of the batch until commit, so a
+student's batches run one at a time (duplicates are told apart exactly even when a
+device retries while the first push is still running) and their versions become visible
+in increasing order: a pull paging by version (``quizzes.sync``) never skips one.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from quizzes import scheduling
-from quizzes.models import CardState, Lesson, Question, Rating, ReviewLog
+from quizzes.models import CardState, Lesson, Question, Rating, ReviewLog, SyncCounter
 
 MAX_REVIEWS_PER_BATCH = 1000
 FUTURE_SKEW = timedelta(minutes=5)
@@ -44,6 +53,35 @@ class RecordResult:
     card_states: list[CardState]
 
 
+def user_stream(user: User) -> str:
+    """The key of a student's SyncCounter: their review logs and card states."""
+    return f"user:{user.pk}"
+
+
+def bump_sync_counter(key: str, *, by: int = 1) -> int:
+    """Add ``by`` to a sync counter (creating it at 0 first) and return the new value.
+
+    One statement on SQLite (3.35+) and PostgreSQL. It locks the counter row until the
+    transaction ends, so call it inside one; ``by=0`` takes the lock without a bump.
+    """
+    table = connection.ops.quote_name(SyncCounter._meta.db_table)
+    key_column = connection.ops.quote_name("key")
+    # The identifiers come from the model, never from input; values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key_column}, value) VALUES (%s, %s) "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO UPDATE SET value = {table}.value + %s "
+        "RETURNING value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, by, by])
+        return int(cursor.fetchone()[0])
+
+
+def after_logs_stored(*, user: User, log_ids: Sequence[uuid.UUID]) -> None:
+    """Runs between storing a batch's logs and replaying its cards, and does nothing: a
+    seam where tests inject a failure to prove that a batch is all or nothing."""
+
+
 def _review_errors(
     user: User, reviews: Sequence[tuple[int, ReviewInput]], now: datetime
 ) -> list[dict[str, object]]:
@@ -51,7 +89,7 @@ def _review_errors(
     studyable = set(
         Question.objects.published()
         .filter(
-            pk__in={r.question_id for _, r in reviews},
+            pk__in={review.question_id for _index, review in reviews},
             lesson__in=Lesson.objects.visible_to(user),
         )
         .values_list("pk", flat=True)
@@ -60,17 +98,23 @@ def _review_errors(
     for index, review in reviews:
         if review.question_id not in studyable:
             errors.append(
-                {"index": index, "field": "question", "message": "No such question to study."}
+                {"index": index, "field": "question", "message": _("No such question to study.")}
             )
         if review.rating not in Rating.values:
-            errors.append({"index": index, "field": "rating", "message": "Rating must be 1 to 4."})
+            errors.append(
+                {"index": index, "field": "rating", "message": _("Rating must be 1 to 4.")}
+            )
         if timezone.is_naive(review.reviewed_at):
             errors.append(
-                {"index": index, "field": "reviewed_at", "message": "Give a UTC offset."}
+                {"index": index, "field": "reviewed_at", "message": _("Give a UTC offset.")}
             )
         elif review.reviewed_at > now + FUTURE_SKEW:
             errors.append(
-                {"index": index, "field": "reviewed_at", "message": "This time is in the future."}
+                {
+                    "index": index,
+                    "field": "reviewed_at",
+                    "message": _("This time is in the future."),
+                }
             )
     return errors
 
@@ -93,10 +137,13 @@ def record_reviews(
                 {
                     "index": None,
                     "field": "reviews",
-                    "message": f"At most {MAX_REVIEWS_PER_BATCH} reviews in one batch.",
+                    "message": _("At most %(count)d reviews in one batch.")
+                    % {"count": MAX_REVIEWS_PER_BATCH},
                 }
             ]
         )
+    stream = user_stream(user)
+    bump_sync_counter(stream, by=0)  # one batch of this student's at a time, from here
     ids = [review.id for review in reviews]
     stored = set(ReviewLog.objects.filter(pk__in=ids).values_list("pk", flat=True))
     # A retried batch must go through even if a question was retired since: reviews
@@ -113,6 +160,9 @@ def record_reviews(
             duplicates.append(review.id)
         else:
             fresh[review.id] = review
+    if not fresh:
+        return RecordResult(accepted=[], duplicates=duplicates, card_states=[])
+    version = bump_sync_counter(stream)
     ReviewLog.objects.bulk_create(
         [
             ReviewLog(
@@ -123,21 +173,34 @@ def record_reviews(
                 reviewed_at=review.reviewed_at,
                 duration_ms=review.duration_ms,
                 device=review.device[:100],
+                sync_version=version,
             )
             for review in fresh.values()
         ],
         ignore_conflicts=True,
         batch_size=500,
     )
-    states = replay_card_states(user=user, question_ids={r.question_id for r in fresh.values()})
+    after_logs_stored(user=user, log_ids=list(fresh))
+    states = replay_card_states(
+        user=user, question_ids={r.question_id for r in fresh.values()}, sync_version=version
+    )
     return RecordResult(accepted=list(fresh), duplicates=duplicates, card_states=states)
 
 
-def replay_card_states(*, user: User, question_ids: Iterable[int]) -> list[CardState]:
-    """Recompute (and store) the card state of each question from the user's logs."""
+@transaction.atomic(savepoint=False)  # inside record_reviews: its transaction, no savepoint
+def replay_card_states(
+    *, user: User, question_ids: Iterable[int], sync_version: int | None = None
+) -> list[CardState]:
+    """Recompute (and store) the card state of each question from the user's logs.
+
+    The states are stamped with ``sync_version``: the batch's version, or (when called on
+    its own) a new one from the student's counter.
+    """
     question_ids = set(question_ids)
     if not question_ids:
         return []
+    if sync_version is None:
+        sync_version = bump_sync_counter(user_stream(user))
     logs: dict[int, list[scheduling.Review]] = defaultdict(list)
     for question_id, log_id, rating, reviewed_at in ReviewLog.objects.filter(
         user=user, question_id__in=question_ids
@@ -162,6 +225,7 @@ def replay_card_states(*, user: User, question_ids: Iterable[int]) -> list[CardS
                 last_review=snapshot.last_review,
                 reps=snapshot.reps,
                 lapses=snapshot.lapses,
+                sync_version=sync_version,
             )
         )
     CardState.objects.bulk_create(
@@ -178,6 +242,7 @@ def replay_card_states(*, user: User, question_ids: Iterable[int]) -> list[CardS
             "reps",
             "lapses",
             "updated_at",
+            "sync_version",
         ],
     )
     return states

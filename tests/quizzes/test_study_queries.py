@@ -32,7 +32,7 @@ POST_REVEAL = 8
 # Session and user (2), is the card in a quiz under way (1), record_reviews: savepoint,
 # stored ids, studyable ids, insert the log, the card's logs, upsert the card state,
 # release (7). The answer is a redirect.
-POST_REVIEW = 10
+POST_REVIEW = 12
 
 
 @pytest.fixture(autouse=True)
