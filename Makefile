@@ -47,6 +47,8 @@ bench: install
 	$(BIN)/python bench/import_markdown.py
 	$(BIN)/python bench/generation.py
 	$(BIN)/python bench/student_pages.py
+	$(BIN)/python bench/sync_load.py
+	$(BIN)/python bench/sync_api.py
 
 # Re-pin every dependency, with hashes, from pyproject.toml.
 lock: $(BIN)/python
