@@ -93,17 +93,16 @@ class CardSnapshot:
     lapses: int
 
 
-def _fold(reviews: Iterable[Review], card_id: int, new_due: datetime) -> tuple[Card, int, int]:
-    """Fold the reviews (sorted by ``(reviewed_at, id)``) into an fsrs Card; count reps/lapses.
+def _sorted(reviews: Iterable[Review]) -> list[tuple[datetime, str, int]]:
+    """``(reviewed_at, id, rating)`` in replay order. ``rating`` is the last key only so
+    that two malformed reviews sharing instant and id still sort the same way whatever
+    order they arrive in."""
+    return sorted((_require_aware(r.reviewed_at, "reviewed_at"), r.id, r.rating) for r in reviews)
 
-    ``rating`` is the last key only so that two malformed reviews sharing instant and id
-    still sort the same way whatever order they arrive in.
-    """
-    ordered = sorted(
-        ((_require_aware(r.reviewed_at, "reviewed_at"), r.id, r.rating) for r in reviews),
-    )
-    card = Card(card_id=card_id, due=new_due)
-    reps = lapses = 0
+
+def _apply(
+    card: Card, ordered: list[tuple[datetime, str, int]], reps: int, lapses: int
+) -> tuple[Card, int, int]:
     review_card = SCHEDULER.review_card
     for reviewed_at, _id, rating in ordered:
         if rating == 1 and card.state == State.Review:
@@ -111,6 +110,24 @@ def _fold(reviews: Iterable[Review], card_id: int, new_due: datetime) -> tuple[C
         card, _log = review_card(card, _RATING[rating], review_datetime=reviewed_at)
         reps += 1
     return card, reps, lapses
+
+
+def _fold(reviews: Iterable[Review], card_id: int, new_due: datetime) -> tuple[Card, int, int]:
+    """Fold the reviews (sorted by ``(reviewed_at, id)``) into an fsrs Card; count reps/lapses."""
+    return _apply(Card(card_id=card_id, due=new_due), _sorted(reviews), 0, 0)
+
+
+def _snapshot(card: Card, reps: int, lapses: int) -> CardSnapshot:
+    return CardSnapshot(
+        state=_STATE_NAMES[card.state],
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=reps,
+        lapses=lapses,
+    )
 
 
 def replay(reviews: Iterable[Review], *, card_id: int, new_due: datetime) -> CardSnapshot:
@@ -134,16 +151,38 @@ def replay(reviews: Iterable[Review], *, card_id: int, new_due: datetime) -> Car
             reps=0,
             lapses=0,
         )
-    return CardSnapshot(
-        state=_STATE_NAMES[card.state],
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-        reps=reps,
-        lapses=lapses,
+    return _snapshot(card, reps, lapses)
+
+
+_STATES = {name: state for state, name in _STATE_NAMES.items()}
+
+
+def continue_replay(
+    snapshot: CardSnapshot, reviews: Iterable[Review], *, card_id: int
+) -> CardSnapshot | None:
+    """The snapshot after ``reviews``, folded on from ``snapshot`` (the state after the
+    card's earlier reviews) instead of from the first review: the same result as
+    :func:`replay` of all of them, at the cost of the new ones only.
+
+    That holds only when every new review comes after the card's last review (the usual
+    case: a device sends what it studied since). Otherwise, or for a card never reviewed,
+    the answer is None and the caller replays the whole history.
+    """
+    if snapshot.state not in _STATES or snapshot.last_review is None:
+        return None
+    ordered = _sorted(reviews)
+    if not ordered or ordered[0][0] <= _require_aware(snapshot.last_review, "last_review"):
+        return None
+    card = Card(
+        card_id=card_id,
+        state=_STATES[snapshot.state],
+        step=snapshot.step,
+        stability=snapshot.stability,
+        difficulty=snapshot.difficulty,
+        due=_require_aware(snapshot.due, "due"),
+        last_review=_require_aware(snapshot.last_review, "last_review"),
     )
+    return _snapshot(*_apply(card, ordered, snapshot.reps, snapshot.lapses))
 
 
 def next_intervals(

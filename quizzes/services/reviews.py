@@ -145,11 +145,19 @@ def record_reviews(
     stream = user_stream(user)
     bump_sync_counter(stream, by=0)  # one batch of this student's at a time, from here
     ids = [review.id for review in reviews]
-    stored = set(ReviewLog.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    owners = dict(ReviewLog.objects.filter(pk__in=ids).values_list("pk", "user_id"))
+    # Review ids are global: one stored for another student is neither a duplicate of
+    # this one (that would drop it and reveal the other's review) nor to be overwritten.
+    taken = [
+        {"index": i, "field": "id", "message": _("This review id is already taken.")}
+        for i, r in enumerate(reviews)
+        if owners.get(r.id, user.pk) != user.pk
+    ]
+    stored = {pk for pk, owner in owners.items() if owner == user.pk}
     # A retried batch must go through even if a question was retired since: reviews
     # already stored are duplicates and are not checked again.
-    errors = _review_errors(
-        user, [(i, r) for i, r in enumerate(reviews) if r.id not in stored], now
+    errors = taken + _review_errors(
+        user, [(i, r) for i, r in enumerate(reviews) if r.id not in owners], now
     )
     if errors:
         raise ReviewBatchError(errors)
@@ -181,38 +189,83 @@ def record_reviews(
         batch_size=500,
     )
     after_logs_stored(user=user, log_ids=list(fresh))
+    by_question: dict[int, list[ReviewInput]] = defaultdict(list)
+    for review in fresh.values():
+        by_question[review.question_id].append(review)
     states = replay_card_states(
-        user=user, question_ids={r.question_id for r in fresh.values()}, sync_version=version
+        user=user, question_ids=set(by_question), sync_version=version, new_reviews=by_question
     )
     return RecordResult(accepted=list(fresh), duplicates=duplicates, card_states=states)
 
 
 @transaction.atomic(savepoint=False)  # inside record_reviews: its transaction, no savepoint
+def _continued(
+    user: User, new_reviews: dict[int, list[ReviewInput]]
+) -> dict[int, scheduling.CardSnapshot]:
+    """The cards whose new reviews all come after their last stored review, folded on
+    from their stored state (one query): the same as a full replay, without reading and
+    replaying their history (see scheduling.continue_replay)."""
+    continued = {}
+    for question_id, *stored in CardState.objects.filter(
+        user=user, question_id__in=list(new_reviews)
+    ).values_list(
+        "question_id",
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "reps",
+        "lapses",
+    ):
+        snapshot = scheduling.continue_replay(
+            scheduling.CardSnapshot(*stored),
+            [
+                scheduling.Review(id=str(r.id), rating=r.rating, reviewed_at=r.reviewed_at)
+                for r in new_reviews[question_id]
+            ],
+            card_id=question_id,
+        )
+        if snapshot is not None:
+            continued[question_id] = snapshot
+    return continued
+
+
 def replay_card_states(
-    *, user: User, question_ids: Iterable[int], sync_version: int | None = None
+    *,
+    user: User,
+    question_ids: Iterable[int],
+    sync_version: int | None = None,
+    new_reviews: dict[int, list[ReviewInput]] | None = None,
 ) -> list[CardState]:
     """Recompute (and store) the card state of each question from the user's logs.
 
     The states are stamped with ``sync_version``: the batch's version, or (when called on
-    its own) a new one from the student's counter.
+    its own) a new one from the student's counter. ``new_reviews`` (question id -> the
+    reviews just stored) lets a card whose new reviews all follow its last one be folded
+    on from its stored state; every other card is replayed from all of its logs.
     """
     question_ids = set(question_ids)
     if not question_ids:
         return []
     if sync_version is None:
         sync_version = bump_sync_counter(user_stream(user))
+    snapshots = _continued(user, new_reviews) if new_reviews else {}
     logs: dict[int, list[scheduling.Review]] = defaultdict(list)
-    for question_id, log_id, rating, reviewed_at in ReviewLog.objects.filter(
-        user=user, question_id__in=question_ids
-    ).values_list("question_id", "id", "rating", "reviewed_at"):
-        logs[question_id].append(
-            scheduling.Review(id=str(log_id), rating=rating, reviewed_at=reviewed_at)
-        )
-    states = []
-    for question_id, question_logs in sorted(logs.items()):
-        snapshot = scheduling.replay(
+    if question_ids - snapshots.keys():
+        for question_id, log_id, rating, reviewed_at in ReviewLog.objects.filter(
+            user=user, question_id__in=question_ids - snapshots.keys()
+        ).values_list("question_id", "id", "rating", "reviewed_at"):
+            logs[question_id].append(
+                scheduling.Review(id=str(log_id), rating=rating, reviewed_at=reviewed_at)
+            )
+    for question_id, question_logs in logs.items():
+        snapshots[question_id] = scheduling.replay(
             question_logs, card_id=question_id, new_due=min(r.reviewed_at for r in question_logs)
         )
+    states = []
+    for question_id, snapshot in sorted(snapshots.items()):
         states.append(
             CardState(
                 user=user,
