@@ -2,7 +2,7 @@
 
 import threading
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -11,10 +11,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import DeviceToken, User
+from quizzes.api.sync import CardStateSerializer, card_state_rows
 from quizzes.models import CardState, QuestionKind, ReviewLog, SyncCounter
 from quizzes.services import reviews as review_service
 from quizzes.sync import Cursor
-from tests.quizzes.course import build_course
+from tests.quizzes.course import build_course, give_history
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +334,11 @@ def test_the_same_batch_pushed_eight_times_at_once_is_stored_once(student):
         assert set(answer.json()["accepted"]) | set(answer.json()["duplicates"]) == ids
     assert ReviewLog.objects.filter(user=student).count() == 5
     assert CardState.objects.filter(user=student).count() == 5
+
+
+def test_the_push_answers_card_states_exactly_as_their_serializer_would(student, teacher):
+    cards = build_course(teacher, lessons=2).published()
+    give_history(student, cards, reviews=30, start=datetime(2026, 1, 5, 8, 30, tzinfo=UTC))
+    states = CardState.objects.filter(user=student).order_by("question_id")
+
+    assert card_state_rows(states) == CardStateSerializer(states, many=True).data
