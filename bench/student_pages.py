@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from common import setup_django
+from course import KINDS, published_course
 
 STUDENTS = 1_000
 DOCUMENTS = 20
@@ -37,26 +38,6 @@ BACKLOG = 400
 """The timed student has this many cards, all due: enough for every round to rate one."""
 TARGET = 40.0
 
-SENTENCES = [
-    "The river {n} rises in the hills above the town of Alder.",
-    "It flows for {k} kilometres before it reaches the sea at Port Wren.",
-    "Salmon return to the river {n} every autumn to spawn in its gravel beds.",
-    "A stone bridge built in {year} still carries the old road across it.",
-]
-# Per lesson: the kind of each of its ten questions.
-KINDS = [
-    "cloze",
-    "cloze",
-    "cloze",
-    "multiple_choice",
-    "multiple_choice",
-    "true_false",
-    "true_false",
-    "short_answer",
-    "short_answer",
-    "flashcard",
-]
-
 
 def seed() -> dict[str, Any]:
     """Write the data set in bulk; return the timed student and what the requests need."""
@@ -67,11 +48,6 @@ def seed() -> dict[str, Any]:
     from accounts.services import create_teacher
     from quizzes.models import (
         CardState,
-        Choice,
-        Document,
-        Lesson,
-        Question,
-        QuestionStatus,
         ReviewLog,
     )
 
@@ -85,38 +61,9 @@ def seed() -> dict[str, Any]:
     )
     students = list(User.objects.filter(username__startswith="student").order_by("pk"))
 
-    documents = Document.objects.bulk_create(
-        Document(
-            owner=teacher,
-            title=f"Course {d:02d}: rivers and coasts",
-            source_text="A generated course.",
-            checksum=f"{d:064d}",
-        )
-        for d in range(DOCUMENTS)
+    lessons, questions = published_course(
+        teacher, documents=DOCUMENTS, lessons=LESSONS_PER_DOCUMENT
     )
-    lessons = Lesson.objects.bulk_create(
-        Lesson(
-            document=document,
-            position=p,
-            heading=f"Lesson {p} of course {document.pk}",
-            body=" ".join(SENTENCES).format(n=p, k=10 + p, year=1700 + p),
-            content_hash=f"{document.pk:032d}{p:032d}",
-        )
-        for document in documents
-        for p in range(1, LESSONS_PER_DOCUMENT + 1)
-    )
-    questions = Question.objects.bulk_create(
-        _question(lesson, position, kind)
-        for lesson in lessons
-        for position, kind in enumerate(KINDS, start=1)
-    )
-    Choice.objects.bulk_create(
-        Choice(question=question, text=text, is_correct=i == 0, position=i)
-        for question in questions
-        if question.kind == "multiple_choice"
-        for i, text in enumerate(["Port Wren", "Alder", "Kestrel Bay", "Easthaven"])
-    )
-    assert all(q.status == QuestionStatus.PUBLISHED for q in questions)
 
     # Each card studied is reviewed 4 times over the last 60 days: the timed student has
     # a backlog of 400 cards due, the others about 25 cards each. The card states are
@@ -149,32 +96,6 @@ def seed() -> dict[str, Any]:
     ReviewLog.objects.bulk_create(logs, batch_size=5_000)
     CardState.objects.bulk_create(states, batch_size=5_000)
     return {"student": students[0], "lessons": lessons}
-
-
-def _question(lesson: Any, position: int, kind: str) -> Any:
-    from quizzes.models import Question, QuestionStatus
-
-    sentence = lesson.body.split(". ")[position % 3].rstrip(".") + "."
-    start = lesson.body.index(sentence)
-    answers = {
-        "cloze": ("autumn", f"Salmon return to the river {lesson.position} every _____."),
-        "multiple_choice": ("Port Wren", "Where does the river reach the sea?"),
-        "true_false": ("true", "The river rises in the hills above Alder."),
-        "short_answer": ("Alder", "Above which town does the river rise?"),
-        "flashcard": ("Port Wren", "The river's mouth"),
-    }
-    answer, prompt = answers[kind]
-    return Question(
-        lesson=lesson,
-        kind=kind,
-        status=QuestionStatus.PUBLISHED,
-        position=position,
-        prompt=f"{prompt} ({position})",
-        answer=answer,
-        source_sentence=sentence,
-        source_start=start,
-        source_end=start + len(sentence),
-    )
 
 
 def _card_state(student: Any, card: Any, last: datetime, due: datetime, rng: random.Random) -> Any:

@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from common import ROOT, setup_django
+from course import published_course
 
 DOCUMENTS = 20
 LESSONS_PER_DOCUMENT = 10
@@ -55,31 +56,6 @@ PULL_PATH = "/api/v1/sync/changes/"
 TRIVIAL_PATH = "/bench/trivial/"
 TRIVIAL_API_PATH = "/bench/trivial-api/"
 
-SENTENCES = [
-    "The river {n} rises in the hills above the town of Alder.",
-    "It flows for {k} kilometres before it reaches the sea at Port Wren.",
-    "Salmon return to the river {n} every autumn to spawn in its gravel beds.",
-    "A stone bridge built in {year} still carries the old road across it.",
-]
-KINDS = [
-    "cloze",
-    "cloze",
-    "cloze",
-    "multiple_choice",
-    "multiple_choice",
-    "true_false",
-    "true_false",
-    "short_answer",
-    "short_answer",
-    "flashcard",
-]
-ANSWERS = {
-    "cloze": ("autumn", "Salmon return to the river every _____."),
-    "multiple_choice": ("Port Wren", "Where does the river reach the sea?"),
-    "true_false": ("true", "The river rises in the hills above Alder."),
-    "short_answer": ("Alder", "Above which town does the river rise?"),
-    "flashcard": ("Port Wren", "The river's mouth"),
-}
 RATINGS = (1, 2, 3, 3, 3, 3, 4)
 
 
@@ -207,62 +183,13 @@ def database_label() -> str:
 def seed_course() -> list[int]:
     """20 documents x 10 lessons x 10 published questions; their question ids."""
     from accounts.services import create_teacher
-    from quizzes.models import Choice, Document, Lesson, Question, QuestionStatus
 
     run = secrets.token_hex(4)  # a database given with --postgres may hold an earlier run
     teacher = create_teacher(username=f"bench-sync-teacher-{run}")
-    documents = Document.objects.bulk_create(
-        Document(
-            owner=teacher,
-            title=f"Course {d:02d}: rivers and coasts",
-            source_text="A generated course.",
-            checksum=f"{d:064d}",
-        )
-        for d in range(DOCUMENTS)
+    _lessons, questions = published_course(
+        teacher, documents=DOCUMENTS, lessons=LESSONS_PER_DOCUMENT
     )
-    lessons = Lesson.objects.bulk_create(
-        Lesson(
-            document=document,
-            position=p,
-            heading=f"Lesson {p} of course {document.pk}",
-            body=" ".join(SENTENCES).format(n=p, k=10 + p, year=1700 + p),
-            content_hash=f"{document.pk:032d}{p:032d}",
-        )
-        for document in documents
-        for p in range(1, LESSONS_PER_DOCUMENT + 1)
-    )
-    questions = Question.objects.bulk_create(
-        _question(lesson, position, kind)
-        for lesson in lessons
-        for position, kind in enumerate(KINDS, start=1)
-    )
-    Choice.objects.bulk_create(
-        Choice(question=question, text=text, is_correct=i == 0, position=i)
-        for question in questions
-        if question.kind == "multiple_choice"
-        for i, text in enumerate(["Port Wren", "Alder", "Kestrel Bay", "Easthaven"])
-    )
-    assert all(q.status == QuestionStatus.PUBLISHED for q in questions)
     return [question.pk for question in questions]
-
-
-def _question(lesson: Any, position: int, kind: str) -> Any:
-    from quizzes.models import Question, QuestionStatus
-
-    sentence = lesson.body.split(". ")[position % 3].rstrip(".") + "."
-    start = lesson.body.index(sentence)
-    answer, prompt = ANSWERS[kind]
-    return Question(
-        lesson=lesson,
-        kind=kind,
-        status=QuestionStatus.PUBLISHED,
-        position=position,
-        prompt=f"{prompt} ({position})",
-        answer=answer,
-        source_sentence=sentence,
-        source_start=start,
-        source_end=start + len(sentence),
-    )
 
 
 def students_with_tokens(count: int, prefix: str) -> list[str]:

@@ -8,36 +8,20 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import DeviceToken, User
+from accounts.models import User
 from quizzes.models import Choice, Lesson, Question, QuestionKind, QuestionStatus
 from quizzes.services import ReviewInput, record_reviews
+from tests.quizzes.api_clients import api_for, concurrent_db, postgresql_only
 from tests.quizzes.course import build_course
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/sync/changes/"
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs concurrent transactions with row locks: runs in CI's PostgreSQL pass",
-)
-# See test_api_sync_push.py: available apps make the flush after the test cascade; the
-# flush empties the Teachers group too, so these tests make their own author.
-concurrent_db = pytest.mark.django_db(
-    transaction=True, available_apps=[app.name for app in apps.get_app_configs()]
-)
-
-
-def api_for(user) -> APIClient:
-    _, token = DeviceToken.objects.create(user=user, device_name="phone")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return client
 
 
 @pytest.fixture

@@ -5,42 +5,21 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.apps import apps
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import DeviceToken, User
+from accounts.models import User
 from quizzes.api.sync import CardStateSerializer, card_state_rows
 from quizzes.models import CardState, QuestionKind, ReviewLog, SyncCounter
 from quizzes.services import reviews as review_service
 from quizzes.sync import Cursor
+from tests.quizzes.api_clients import api_for, concurrent_db, postgresql_only
 from tests.quizzes.course import build_course, give_history
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/sync/reviews/"
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs concurrent transactions with row locks: runs in CI's PostgreSQL pass",
-)
-
-# Threads need committed data, hence transaction=True. Naming every app as available
-# changes nothing but makes the flush after the test cascade: knox's own token table
-# (its model swapped out for accounts.DeviceToken) still references users on PostgreSQL.
-# The flush also empties what data migrations wrote (the Teachers group), so these tests
-# make their own author instead of using the teacher fixture. (pytest-django runs
-# transactional tests last.)
-concurrent_db = pytest.mark.django_db(
-    transaction=True, available_apps=[app.name for app in apps.get_app_configs()]
-)
-
-
-def api_for(user) -> APIClient:
-    _, token = DeviceToken.objects.create(user=user, device_name="phone")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return client
 
 
 @pytest.fixture
