@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -233,6 +235,70 @@ class ReviewItemSerializer(serializers.Serializer):
     )
 
 
+_EXTENDED_ISO_8601 = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})"
+)
+
+
+def plain_push(data: object) -> tuple[list[ReviewInput], str | None] | None:
+    """The reviews (and cursor) of a plainly well-formed push, read without running a
+    serializer per review: for a thousand reviews that costs more than storing them.
+
+    Anything unusual (a missing or odd field, a time not in the extended ISO 8601 form, a
+    device name with control characters) answers None, and :class:`PushSerializer` then
+    decides and says what is wrong. A test holds the two to the same result.
+    """
+    if not isinstance(data, dict):
+        return None
+    reviews, cursor = data.get("reviews"), data.get("cursor")
+    if not isinstance(reviews, list) or len(reviews) > MAX_REVIEWS_PER_BATCH:
+        return None
+    if "cursor" in data and not (
+        isinstance(cursor, str) and 0 < len(cursor) <= sync.MAX_CURSOR_LENGTH
+    ):
+        return None
+    zone = timezone.get_current_timezone()
+    read = []
+    for item in reviews:
+        if not isinstance(item, dict):
+            return None
+        review_id, question, rating = item.get("id"), item.get("question"), item.get("rating")
+        at, duration, device = (
+            item.get("reviewed_at"),
+            item.get("duration_ms"),
+            item.get("device", ""),
+        )
+        if not (isinstance(review_id, str) and CanonicalUUIDField.CANONICAL.fullmatch(review_id)):
+            return None
+        if type(question) is not int or not 1 <= question <= MAX_ID:
+            return None
+        if type(rating) is not int or not Rating.AGAIN <= rating <= Rating.EASY:
+            return None
+        if duration is not None and (
+            type(duration) is not int or not 0 <= duration <= MAX_DURATION_MS
+        ):
+            return None
+        if not (isinstance(device, str) and len(device) <= 100 and device.isprintable()):
+            return None
+        if not (isinstance(at, str) and _EXTENDED_ISO_8601.fullmatch(at)):
+            return None
+        try:
+            reviewed_at = datetime.fromisoformat(at).astimezone(zone)
+        except ValueError:
+            return None
+        read.append(
+            ReviewInput(
+                id=uuid.UUID(review_id),
+                question_id=question,
+                rating=rating,
+                reviewed_at=reviewed_at,
+                duration_ms=duration,
+                device=device,
+            )
+        )
+    return read, cursor
+
+
 class PushSerializer(serializers.Serializer):
     reviews = ReviewItemSerializer(many=True, max_length=MAX_REVIEWS_PER_BATCH)
     cursor = JSONStringField(
@@ -245,6 +311,22 @@ class PushSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------
 # Views
 # --------------------------------------------------------------------------------------
+
+
+def serializer_push(data: dict) -> tuple[list[ReviewInput], str | None]:
+    """The reviews (and cursor) of a push that PushSerializer has validated."""
+    reviews = [
+        ReviewInput(
+            id=item["id"],
+            question_id=item["question"],
+            rating=item["rating"],
+            reviewed_at=item["reviewed_at"],
+            duration_ms=item["duration_ms"],
+            device=item["device"],
+        )
+        for item in data["reviews"]
+    ]
+    return reviews, data.get("cursor")
 
 
 def _error_items(
@@ -353,25 +435,17 @@ class SyncReviewsView(APIView):
     )
     def post(self, request: Request) -> Response:
         refused = gettext("The batch was refused; nothing was stored.")
-        form = PushSerializer(data=request.data)
-        if not form.is_valid():
-            return _refused(list(_error_items(form.errors)), refused)
-        data = form.validated_data
+        plain = plain_push(request.data)
+        if plain is None:
+            form = PushSerializer(data=request.data)
+            if not form.is_valid():
+                return _refused(list(_error_items(form.errors)), refused)
+            plain = serializer_push(form.validated_data)
+        reviews, sent_cursor = plain
         try:
-            cursor = _cursor(data.get("cursor"))
+            cursor = _cursor(sent_cursor)
         except sync.BadCursor:
             return _refused([_bad_cursor()], refused)
-        reviews = [
-            ReviewInput(
-                id=item["id"],
-                question_id=item["question"],
-                rating=item["rating"],
-                reviewed_at=item["reviewed_at"],
-                duration_ms=item["duration_ms"],
-                device=item["device"],
-            )
-            for item in data["reviews"]
-        ]
         try:
             result = record_reviews(user=request.user, reviews=reviews)
         except ReviewBatchError as error:

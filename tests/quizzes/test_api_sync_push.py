@@ -10,7 +10,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from quizzes.api.sync import CardStateSerializer, card_state_rows
+from quizzes.api.sync import (
+    CardStateSerializer,
+    PushSerializer,
+    card_state_rows,
+    plain_push,
+    serializer_push,
+)
 from quizzes.models import CardState, QuestionKind, ReviewLog, SyncCounter
 from quizzes.services import reviews as review_service
 from quizzes.sync import Cursor
@@ -321,3 +327,57 @@ def test_the_push_answers_card_states_exactly_as_their_serializer_would(student,
     states = CardState.objects.filter(user=student).order_by("question_id")
 
     assert card_state_rows(states) == CardStateSerializer(states, many=True).data
+
+
+def _item(**changes):
+    item = {
+        "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+        "question": 12,
+        "rating": 3,
+        "reviewed_at": "2026-03-02T09:00:00.250000+01:00",
+        "duration_ms": 4200,
+        "device": "phone",
+    }
+    item.update(changes)
+    return {key: value for key, value in item.items() if value is not ...}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reviews": [_item()]},
+        {"reviews": [_item(), _item(id="3F2504E0-4F89-41D3-9A0C-0305E82C3302", rating=1)]},
+        {"reviews": [_item(reviewed_at="2026-03-02T08:00:00Z", duration_ms=None)]},
+        {"reviews": [_item(device=..., duration_ms=...)], "cursor": "abc"},
+        {"reviews": []},
+        {"reviews": [_item(rating="3")]},
+        {"reviews": [_item(rating=True)]},
+        {"reviews": [_item(rating=5)]},
+        {"reviews": [_item(question=0)]},
+        {"reviews": [_item(id=12)]},
+        {"reviews": [_item(id="3f2504e04f8941d39a0c0305e82c3301")]},
+        {"reviews": [_item(reviewed_at="2026-03-02T09:00:00")]},
+        {"reviews": [_item(reviewed_at="2026-03-02 09:00:00+00:00")]},
+        {"reviews": [_item(reviewed_at="2026-02-30T09:00:00+00:00")]},
+        {"reviews": [_item(device="tab\tlet")]},
+        {"reviews": [_item(device="x" * 101)]},
+        {"reviews": [_item(duration_ms=-1)]},
+        {"reviews": [_item(reviewed_at=...)]},
+        {"reviews": [_item()], "cursor": ""},
+        {"reviews": [_item()], "cursor": 7},
+        {"reviews": [_item()], "cursor": None},
+        {"reviews": "none"},
+        [],
+    ],
+)
+def test_the_quick_reading_of_a_push_agrees_with_its_serializer(body):
+    plain = plain_push(body)
+    form = PushSerializer(data=body)
+
+    if plain is not None:  # read quickly: the serializer must read the same
+        assert form.is_valid(), form.errors
+        assert plain == serializer_push(form.validated_data)
+
+
+def test_a_plain_push_is_read_quickly():
+    assert plain_push({"reviews": [_item(), _item(device="")]}) is not None
