@@ -11,7 +11,6 @@ still running in the browser would give its answers away.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -29,9 +28,8 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from quizzes.api.errors import ErrorSerializer, error_responses
+from quizzes.api.errors import ErrorSerializer, error_items, error_responses
 from quizzes.api.fields import StrictUUIDField
 from quizzes.models import Answer, QuestionKind, QuizAttempt, QuizAttemptQuerySet
 from quizzes.services import (
@@ -216,30 +214,6 @@ def _with_answers(attempts: QuizAttemptQuerySet) -> QuizAttemptQuerySet:
     )
 
 
-def _error_items(
-    errors: object, *, index: int | None = None, field: str | None = None
-) -> Iterator[dict[str, object]]:
-    """A serializer's nested errors as ``{index, field, message}`` items."""
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            if isinstance(key, int):  # the place of an item in ``answers``
-                yield from _error_items(value, index=key, field=field)
-                continue
-            name = field if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
-            yield from _error_items(value, index=index, field=name)
-    elif isinstance(errors, list) and field == "answers" and index is None:
-        for place, item in enumerate(errors):
-            if isinstance(item, dict):
-                yield from _error_items(item, index=place, field=field)
-            elif item:
-                yield {"index": None, "field": field, "message": str(item)}
-    elif isinstance(errors, list):
-        for item in errors:
-            yield from _error_items(item, index=index, field=field)
-    else:
-        yield {"index": index, "field": field, "message": str(errors)}
-
-
 def _refused(errors: list[dict[str, object]]) -> Response:
     return Response(
         {"detail": _("The attempt was refused; nothing was stored."), "errors": errors},
@@ -282,7 +256,7 @@ class AttemptListView(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         form = AttemptInputSerializer(data=request.data)
         if not form.is_valid():
-            return _refused(list(_error_items(form.errors)))
+            return _refused(list(error_items(form.errors, items="answers", item_field="answers")))
         data = form.validated_data
         try:
             submission = submit_attempt(

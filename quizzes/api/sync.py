@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -23,12 +22,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from quizzes import sync
 from quizzes.api.attempts import MAX_ID, AwareDateTimeField
-from quizzes.api.errors import error_responses
+from quizzes.api.errors import error_items, error_responses
 from quizzes.api.serializers import LessonSerializer, PracticeQuestionSerializer
 from quizzes.models import CardState, Rating, ReviewLog, TombstoneKind
 from quizzes.services import (
@@ -329,31 +327,6 @@ def serializer_push(data: dict) -> tuple[list[ReviewInput], str | None]:
     return reviews, data.get("cursor")
 
 
-def _error_items(
-    errors: object, *, index: int | None = None, field: str | None = None
-) -> Iterator[dict[str, object]]:
-    """A serializer's nested errors as ``{index, field, message}`` items."""
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            if isinstance(key, int):  # a review's place in ``reviews``: its own fields follow
-                yield from _error_items(value, index=key, field=None)
-                continue
-            name = field if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
-            yield from _error_items(value, index=index, field=name)
-    elif isinstance(errors, list) and field == "reviews" and index is None:
-        # Either messages about the whole list, or (older DRF) one entry per review.
-        for place, item in enumerate(errors):
-            if isinstance(item, dict):
-                yield from _error_items(item, index=place, field=None)
-            elif item:
-                yield {"index": None, "field": field, "message": str(item)}
-    elif isinstance(errors, list):
-        for item in errors:
-            yield from _error_items(item, index=index, field=field)
-    else:
-        yield {"index": index, "field": field, "message": str(errors)}
-
-
 def _refused(errors: list[dict[str, object]], detail: str) -> Response:
     return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -398,7 +371,10 @@ class SyncChangesView(APIView):
             }
         )
         if not query.is_valid():
-            return _refused(list(_error_items(query.errors)), gettext("Bad query parameters."))
+            return _refused(
+                list(error_items(query.errors, items="reviews", item_field=None)),
+                gettext("Bad query parameters."),
+            )
         try:
             cursor = _cursor(query.validated_data.get("cursor"))
         except sync.BadCursor:
@@ -439,7 +415,9 @@ class SyncReviewsView(APIView):
         if plain is None:
             form = PushSerializer(data=request.data)
             if not form.is_valid():
-                return _refused(list(_error_items(form.errors)), refused)
+                return _refused(
+                    list(error_items(form.errors, items="reviews", item_field=None)), refused
+                )
             plain = serializer_push(form.validated_data)
         reviews, sent_cursor = plain
         try:
