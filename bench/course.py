@@ -38,6 +38,7 @@ def published_course(owner: Any, *, documents: int, lessons: int) -> tuple[list[
             title=f"Course {d:02d}: rivers and coasts",
             source_text="A generated course.",
             checksum=f"{d:064d}",
+            open_to_all=True,
         )
         for d in range(documents)
     )

@@ -133,6 +133,7 @@ def import_document(
     document: Document | None = None,
     generate: bool = True,
     publish: bool = False,
+    open_to_all: bool = False,
 ) -> ImportResult:
     """Store a parsed document and one lesson per section, or re-import into an existing
     document (the one given, else the owner's document with the same title).
@@ -145,6 +146,7 @@ def import_document(
 
     With ``generate`` (the default), new and edited lessons get generated questions, as
     drafts or, with ``publish``, published; unchanged lessons keep theirs untouched.
+    ``open_to_all`` applies to a new document; a re-import keeps who studies it.
     """
     title = (title or "").strip()
     if document is None and not title and parsed.title == ingest.DEFAULT_TITLE:
@@ -163,6 +165,7 @@ def import_document(
     if document is None:
         document = result.document
         _fill_document(document, parsed=parsed, checksum=checksum, source_name=source_name)
+        document.open_to_all = open_to_all
         document.save()
         result.document_created = True
     elif (document.checksum, document.title) != (checksum, title):

@@ -51,7 +51,9 @@ def build_course(
     **document_fields: object,
 ) -> Course:
     """A document with ``lessons`` lessons, each with one published question of each kind
-    (plus ``extra_questions`` more short-answer ones), a draft and a retired question."""
+    (plus ``extra_questions`` more short-answer ones), a draft and a retired question.
+    Open to all students unless ``open_to_all=False`` is given."""
+    document_fields.setdefault("open_to_all", True)
     document = Document.objects.create(
         owner=owner, title=title, source_text=title, checksum="0" * 64, **document_fields
     )

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def course(teacher):
     parsed = read_document(MARKDOWN.encode(), filename="sourdough.md")
-    return import_document(owner=teacher, parsed=parsed).document
+    return import_document(owner=teacher, parsed=parsed, open_to_all=True).document
 
 
 def test_home_lists_documents_and_their_lessons(student_client, course):

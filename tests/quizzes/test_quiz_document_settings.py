@@ -17,7 +17,7 @@ ADD = reverse("admin:quizzes_document_add")
 @pytest.fixture
 def document(teacher) -> Document:
     parsed = read_document(PLAIN.encode(), filename="rivers.txt")
-    return import_document(owner=teacher, parsed=parsed, generate=False).document
+    return import_document(owner=teacher, parsed=parsed, generate=False, open_to_all=True).document
 
 
 def change_url(document):

@@ -25,7 +25,10 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def cards(teacher):
     document = import_document(
-        owner=teacher, parsed=read_document(ARTICLE.encode(), filename="t.txt"), generate=False
+        owner=teacher,
+        parsed=read_document(ARTICLE.encode(), filename="t.txt"),
+        generate=False,
+        open_to_all=True,
     ).document
     lesson = document.lessons.get(position=1)
     return [

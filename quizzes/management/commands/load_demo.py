@@ -10,12 +10,13 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import create_teacher
-from quizzes.models import Document
+from quizzes.models import Classroom, Document
 from quizzes.services import import_document, read_document
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_TEACHER = ("teacher", "lectern-teacher")
 DEMO_STUDENT = ("student", "lectern-student")
+DEMO_CLASS = "Demo class"
 
 
 class Command(BaseCommand):
@@ -38,10 +39,13 @@ class Command(BaseCommand):
         teacher = User.objects.filter(username=DEMO_TEACHER[0]).first() or create_teacher(
             username=DEMO_TEACHER[0], email="teacher@example.org", password=DEMO_TEACHER[1]
         )
-        if not User.objects.filter(username=DEMO_STUDENT[0]).exists():
-            User.objects.create_user(
-                username=DEMO_STUDENT[0], email="student@example.org", password=DEMO_STUDENT[1]
-            )
+        student = User.objects.filter(
+            username=DEMO_STUDENT[0]
+        ).first() or User.objects.create_user(
+            username=DEMO_STUDENT[0], email="student@example.org", password=DEMO_STUDENT[1]
+        )
+        classroom, _created = Classroom.objects.get_or_create(teacher=teacher, name=DEMO_CLASS)
+        classroom.students.add(student)
         for path in sorted(DEMO_DIR.glob("*")):
             if path.suffix not in {".txt", ".md"} or path.name == "README.md":
                 continue
@@ -49,6 +53,7 @@ class Command(BaseCommand):
             result = import_document(
                 owner=teacher, parsed=parsed, source_name=path.name, publish=True
             )
+            classroom.documents.add(result.document)
             self.stdout.write(f"{path.name}: {result.summary()}")
         self.stdout.write(self.style.SUCCESS("Demo course loaded."))
         self.stdout.write(demo_logins())
@@ -57,5 +62,5 @@ class Command(BaseCommand):
 def demo_logins() -> str:
     return (
         f"Demo logins: teacher {DEMO_TEACHER[0]} / {DEMO_TEACHER[1]} (admin at /admin/), "
-        f"student {DEMO_STUDENT[0]} / {DEMO_STUDENT[1]}"
+        f"student {DEMO_STUDENT[0]} / {DEMO_STUDENT[1]} (in the “{DEMO_CLASS}”)"
     )

@@ -1,0 +1,79 @@
+"""Lessons: one per section of a document, with their questions inline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.admin.filters import DocumentFilter
+from quizzes.admin.interop import LessonInteropMixin
+from quizzes.models import Lesson, Question, QuestionOrigin
+from quizzes.services import generate_questions
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    fields = ["kind", "status", "prompt", "answer", "explanation"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.action(description=_("Regenerate draft questions"))
+def regenerate_lessons(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Lesson]
+) -> None:
+    result = generate_questions(lessons=list(queryset.active()))
+    modeladmin.message_user(
+        request,
+        _("%(lessons)d lessons: %(summary)s.")
+        % {"lessons": result.lessons, "summary": result.summary()},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Lesson)
+class LessonAdmin(LessonInteropMixin, admin.ModelAdmin):
+    list_display = ["heading", "document", "position", "question_count", "is_archived"]
+    list_filter = [DocumentFilter, ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["heading", "body"]
+    fields = ["document", "position", "heading", "body", "archived_at"]
+    readonly_fields = ["document", "heading", "body", "archived_at"]
+    inlines = [QuestionInline]
+    actions = [regenerate_lessons]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
+        return (
+            Lesson.objects.editable_by(request.user)
+            .select_related("document")
+            .annotate(questions_count=Count("questions"))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # lessons come from importing a document
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        # A generated question edited here is the teacher's now: regeneration keeps it.
+        edited = [
+            f.instance.pk
+            for f in formset.forms
+            if f.instance.pk and f.has_changed() and f not in formset.deleted_forms
+        ]
+        Question.objects.filter(pk__in=edited, origin=QuestionOrigin.GENERATED).update(
+            teacher_edited=True
+        )
+
+    @admin.display(description=_("questions"), ordering="questions_count")
+    def question_count(self, obj: Lesson) -> int:
+        return obj.questions_count
+
+    @admin.display(boolean=True, description=_("archived"))
+    def is_archived(self, obj: Lesson) -> bool:
+        return obj.is_archived
