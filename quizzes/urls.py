@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import pages, progress, quiz, study
+from quizzes.views import classes, pages, progress, quiz, reports, study
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -15,4 +15,8 @@ urlpatterns = [
     path("study/", study.study, name="study"),
     path("study/reveal/", study.reveal, name="study_reveal"),
     path("progress/", progress.progress, name="progress"),
+    # Classes: a student's, and a teacher's report on one.
+    path("classes/", classes.my_classes, name="my_classes"),
+    path("classes/<int:class_id>/report/", reports.class_report, name="class_report"),
+    path("classes/<int:class_id>/report.csv", reports.class_report_csv, name="class_report_csv"),
 ]
