@@ -285,3 +285,11 @@ def test_cards_of_a_quiz_in_progress_are_not_counted_as_due(student, student_cli
 
     assert "Review 4 due cards" in page
     assert "4 cards due today" in page
+
+
+def test_a_student_in_no_class_is_shown_how_to_join_one(student_client, teacher):
+    build_course(teacher, title="Private to its classes", open_to_all=False)
+    page = student_client.get(reverse("home")).content.decode()
+    assert "Private to its classes" not in page
+    assert "There is nothing to study yet." in page
+    assert f'href="{reverse("my_classes")}"' in page
