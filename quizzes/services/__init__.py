@@ -5,6 +5,7 @@
 - ``reviews``: record students' reviews and replay their card states.
 - ``attempts``: start, answer and finish quiz attempts in the browser.
 - ``offline_attempts``: submit a whole attempt taken offline in the app.
+- ``classes``: students join and leave classes, teachers add and remove them.
 """
 
 from quizzes.services.attempts import (
@@ -16,6 +17,19 @@ from quizzes.services.attempts import (
     answer_question,
     finish_attempt,
     start_attempt,
+)
+from quizzes.services.classes import (
+    AddResult,
+    AddStudentsError,
+    ClassError,
+    IdentifierError,
+    JoinResult,
+    add_students,
+    join_class,
+    leave_class,
+    normalise_join_code,
+    remove_students,
+    rotate_join_code,
 )
 from quizzes.services.documents import (
     DocumentImportError,
@@ -44,13 +58,18 @@ from quizzes.services.reviews import (
 
 __all__ = [
     "MAX_REVIEWS_PER_BATCH",
+    "AddResult",
+    "AddStudentsError",
     "AttemptFinished",
     "AttemptIdTaken",
     "AttemptRefused",
+    "ClassError",
     "DocumentImportError",
     "GenerationResult",
+    "IdentifierError",
     "ImportResult",
     "InvalidAnswer",
+    "JoinResult",
     "QuizError",
     "QuizUnavailable",
     "RecordResult",
@@ -59,14 +78,20 @@ __all__ = [
     "ReviewInput",
     "Submission",
     "TimeUp",
+    "add_students",
     "answer_question",
     "finish_attempt",
     "generate_questions",
     "import_document",
     "ingest_limits",
+    "join_class",
+    "leave_class",
+    "normalise_join_code",
     "read_document",
     "record_reviews",
+    "remove_students",
     "replay_card_states",
+    "rotate_join_code",
     "set_question_status",
     "sha256",
     "start_attempt",
