@@ -125,13 +125,12 @@ def _match(identifier: str, candidates: list[User]) -> User | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-@transaction.atomic
-def add_students(*, classroom: Classroom, identifiers: Iterable[str]) -> AddResult:
-    """Add the accounts named by username or email (case ignored) to ``classroom``.
+def find_students(*, identifiers: Iterable[str], teacher_id: int | None) -> list[User]:
+    """The accounts named by username or email (case ignored), each once, in the order
+    named; reads only, so a form can check a list before anything is saved.
 
-    All or nothing: if any identifier names no account (or several, or the class's
-    teacher), nobody is added and :class:`AddStudentsError` lists every such identifier.
-    Students already in the class are reported in ``already``.
+    :class:`AddStudentsError` lists every identifier that names no account, several, a
+    deactivated one, or the teacher (``teacher_id``) of the class they would join.
     """
     names = _identifiers(identifiers)
     if not names:
@@ -153,7 +152,7 @@ def add_students(*, classroom: Classroom, identifiers: Iterable[str]) -> AddResu
             by_key.setdefault(key, []).append(user)
 
     errors: list[IdentifierError] = []
-    chosen: dict[int, User] = {}
+    found: dict[int, User] = {}
     for name in names:
         candidates = by_key.get(name.lower(), [])
         user = _match(name, candidates)
@@ -165,21 +164,32 @@ def add_students(*, classroom: Classroom, identifiers: Iterable[str]) -> AddResu
             )
         elif not user.is_active:
             errors.append(IdentifierError(name, _("This account is deactivated.")))
-        elif user.pk == classroom.teacher_id:
+        elif teacher_id is not None and user.pk == teacher_id:
             errors.append(IdentifierError(name, _("This is the class’s teacher.")))
         else:
-            chosen[user.pk] = user
+            found[user.pk] = user
     if errors:
         raise AddStudentsError(errors)
+    return list(found.values())
 
+
+@transaction.atomic
+def add_students(*, classroom: Classroom, identifiers: Iterable[str]) -> AddResult:
+    """Add the accounts named by username or email (case ignored) to ``classroom``.
+
+    All or nothing: if any identifier cannot be used (see :func:`find_students`), nobody
+    is added and :class:`AddStudentsError` lists every such identifier. Students already
+    in the class are reported in ``already``.
+    """
+    students = find_students(identifiers=identifiers, teacher_id=classroom.teacher_id)
     members = set(
-        Membership.objects.filter(classroom=classroom, student__in=list(chosen)).values_list(
-            "student_id", flat=True
-        )
+        Membership.objects.filter(
+            classroom=classroom, student__in=[user.pk for user in students]
+        ).values_list("student_id", flat=True)
     )
     result = AddResult(
-        added=[user for pk, user in chosen.items() if pk not in members],
-        already=[user for pk, user in chosen.items() if pk in members],
+        added=[user for user in students if user.pk not in members],
+        already=[user for user in students if user.pk in members],
     )
     Membership.objects.bulk_create(
         [Membership(classroom=classroom, student=user) for user in result.added],
