@@ -8,17 +8,24 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.filters import DocumentFilter
 from quizzes.admin.interop import LessonInteropMixin
 from quizzes.models import Lesson, Question, QuestionOrigin
 from quizzes.services import generate_questions
+from quizzes.services.questions import renumber_questions
 
 
 class QuestionInline(admin.StackedInline):
+    """The lesson's questions in the order the admin, exports and the study queue use;
+    change a position to move one (the lesson is renumbered 1..n on save)."""
+
     model = Question
-    fields = ["kind", "status", "prompt", "answer", "explanation"]
+    fields = ["position", "kind", "status", "prompt", "answer", "explanation"]
+    ordering = ["position", "id"]
     extra = 0
     show_change_link = True
 
@@ -41,8 +48,8 @@ class LessonAdmin(LessonInteropMixin, admin.ModelAdmin):
     list_display = ["heading", "document", "position", "question_count", "is_archived"]
     list_filter = [DocumentFilter, ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["heading", "body"]
-    fields = ["document", "position", "heading", "body", "archived_at"]
-    readonly_fields = ["document", "heading", "body", "archived_at"]
+    fields = ["document", "position", "heading", "question_list", "body", "archived_at"]
+    readonly_fields = ["document", "heading", "question_list", "body", "archived_at"]
     inlines = [QuestionInline]
     actions = [regenerate_lessons]
 
@@ -61,13 +68,28 @@ class LessonAdmin(LessonInteropMixin, admin.ModelAdmin):
     ) -> None:
         super().save_formset(request, form, formset, change)
         # A generated question edited here is the teacher's now: regeneration keeps it.
+        # Moving it (its position) is not editing it.
         edited = [
             f.instance.pk
             for f in formset.forms
-            if f.instance.pk and f.has_changed() and f not in formset.deleted_forms
+            if f.instance.pk
+            and set(f.changed_data) - {"position"}
+            and f not in formset.deleted_forms
         ]
         Question.objects.filter(pk__in=edited, origin=QuestionOrigin.GENERATED).update(
             teacher_edited=True
+        )
+        if formset.model is Question and formset.has_changed():
+            renumber_questions(lesson=form.instance)
+
+    @admin.display(description=_("questions"))
+    def question_list(self, obj: Lesson) -> str:
+        url = reverse("admin:quizzes_question_changelist")
+        return format_html(
+            '<a href="{}?lesson={}">{}</a>',
+            url,
+            obj.pk,
+            _("Open this lesson’s questions in the question list (move up or down, duplicate)"),
         )
 
     @admin.display(description=_("questions"), ordering="questions_count")

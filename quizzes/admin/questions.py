@@ -1,15 +1,20 @@
-"""Questions: review, author, publish and retire."""
+"""Questions: review, author, duplicate, put in order, publish and retire."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm, Textarea
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +24,13 @@ from quizzes.admin.statistics import STAT_COLUMNS, STAT_FILTERS, QuestionStatist
 from quizzes.models import Choice, Lesson, Question, QuestionOrigin, QuestionStatus
 from quizzes.previews import render_preview, render_source_in_context
 from quizzes.services import set_question_status
+from quizzes.services.questions import duplicate_questions, move_question
+
+
+def _lesson_filter(request: HttpRequest) -> int | None:
+    """The lesson the question list is narrowed to, if any."""
+    value = request.GET.get(LessonFilter.parameter_name, "")
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 class ChoiceInline(admin.TabularInline):
@@ -63,6 +75,37 @@ def regenerate_question_lessons(
     regenerate_lessons(modeladmin, request, lessons)
 
 
+@admin.action(description=_("Duplicate selected questions"))
+def duplicate_selected_questions(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Question]
+) -> HttpResponse | None:
+    copies = duplicate_questions(questions=list(queryset))
+    for copy in copies:
+        modeladmin.log_addition(request, copy, [{"added": {}}])
+    if len(copies) == 1:
+        return _open_copy(modeladmin, request, copies[0])
+    modeladmin.message_user(
+        request,
+        _("%(n)d questions duplicated as drafts, each right after its original.")
+        % {"n": len(copies)},
+        messages.SUCCESS,
+    )
+    return None
+
+
+def _open_copy(modeladmin: admin.ModelAdmin, request: HttpRequest, copy: Question) -> HttpResponse:
+    modeladmin.message_user(
+        request,
+        _("This copy is a draft placed right after the original: edit it, then publish it."),
+        messages.SUCCESS,
+    )
+    return redirect("admin:quizzes_question_change", copy.pk)
+
+
+MOVES = {"up": -1, "down": 1}
+"""The reorder buttons of the question list: how many places each moves a question."""
+
+
 @admin.register(Question)
 class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
     list_display = [
@@ -79,7 +122,13 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
     search_fields = ["prompt", "answer", "source_sentence", "lesson__heading"]
     list_select_related = ["lesson__document"]
     list_per_page = 50
-    actions = [publish_questions, retire_questions, regenerate_question_lessons]
+    actions = [
+        publish_questions,
+        retire_questions,
+        duplicate_selected_questions,
+        regenerate_question_lessons,
+    ]
+    change_form_template = "admin/quizzes/question/change_form.html"  # the Duplicate button
     readonly_fields = [
         "preview",
         "source_in_context",
@@ -97,7 +146,8 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
                     "lesson",
                     "kind",
                     "status",
-                    "prompt",
+                    # The sentence the question came from, beside the prompt being edited.
+                    ("prompt", "source_in_context"),
                     "answer",
                     "accepted_answers",
                     "accent_sensitive",
@@ -110,7 +160,6 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
             _("Where it comes from"),
             {
                 "fields": [
-                    "source_in_context",
                     "origin",
                     "teacher_edited",
                     "answer_type",
@@ -121,8 +170,78 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
     ]
     inlines = [ChoiceInline]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
         return Question.objects.editable_by(request.user)
+
+    def get_urls(self) -> list:
+        duplicate = path(
+            "<path:object_id>/duplicate/",
+            self.admin_site.admin_view(self.duplicate_view),
+            name="quizzes_question_duplicate",
+        )
+        return [duplicate, *super().get_urls()]
+
+    def duplicate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The change page's Duplicate button: copy the question, then open the copy."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        question = self.get_object(request, unquote(object_id))
+        if question is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (
+            self.has_add_permission(request) and self.has_change_permission(request, question)
+        ):
+            raise PermissionDenied
+        [copy] = duplicate_questions(questions=[question])
+        self.log_addition(request, copy, [{"added": {}}])
+        return _open_copy(self, request, copy)
+
+    def get_list_display(self, request: HttpRequest) -> list:
+        columns = list(super().get_list_display(request))
+        if _lesson_filter(request) is not None:
+            # One lesson's questions: they can be put in order here.
+            columns[1:1] = ["position", "reorder"]
+        return columns
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "POST" and "_move" in request.POST:
+            return self._move(request)
+        return super().changelist_view(request, extra_context)
+
+    def _move(self, request: HttpRequest) -> HttpResponse:
+        """A move up / down button of the list: the list posts itself back, so the
+        filters in its address survive the redirect."""
+        pk, _sep, direction = request.POST["_move"].partition(":")
+        question = (
+            self.get_queryset(request).filter(pk=pk).first()
+            if pk.isascii() and pk.isdigit() and direction in MOVES
+            else None
+        )
+        if question is None:
+            self.message_user(request, _("That question cannot be moved."), messages.ERROR)
+        elif not self.has_change_permission(request, question):
+            raise PermissionDenied
+        else:
+            move_question(question=question, by=MOVES[direction])
+        return redirect(request.get_full_path())
+
+    @admin.display(description=_("move"))
+    def reorder(self, obj: Question) -> str:
+        buttons = format_html_join(
+            "",
+            '<button type="submit" name="_move" value="{}:{}" title="{}" aria-label="{}">'
+            "{}</button>",
+            [
+                (obj.pk, "up", _("Move up"), _("Move up"), "↑"),
+                (obj.pk, "down", _("Move down"), _("Move down"), "↓"),
+            ],
+        )
+        return format_html('<span class="reorder">{}</span>', buttons)
 
     @admin.display(description=_("prompt"), ordering="prompt")
     def prompt_text(self, obj: Question) -> str:
@@ -163,7 +282,10 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
     ) -> None:
         super().save_related(request, form, formsets, change)
         question = form.instance
-        touched = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        # Moving a question is not rewording it.
+        touched = set(form.changed_data) - {"position"} or any(
+            formset.has_changed() for formset in formsets
+        )
         if change and touched and question.origin == QuestionOrigin.GENERATED:
             # Regeneration never replaces what a teacher has edited.
             Question.objects.filter(pk=question.pk).update(teacher_edited=True)

@@ -1,4 +1,5 @@
-"""Generating questions for lessons, and the teacher's bulk status changes."""
+"""Generating questions for lessons, the teacher's bulk status changes, duplicating
+questions and putting a lesson's questions in order."""
 
 from __future__ import annotations
 
@@ -137,3 +138,110 @@ def _question_from_draft(
 def set_question_status(*, questions: QuerySet[Question], status: str) -> int:
     """Publish or retire questions in bulk. Returns how many changed."""
     return questions.exclude(status=status).update(status=status, updated_at=timezone.now())
+
+
+@transaction.atomic
+def duplicate_questions(*, questions: Sequence[Question]) -> list[Question]:
+    """Copy each question and its choices as a draft the teacher wrote, placed right
+    after its original in the lesson; the copies come back in the order given.
+
+    As Moodle names a duplicate, the copy's prompt ends in "(copy)", so the list tells
+    the two apart until the teacher rewords it. The copy keeps the source sentence (the
+    teacher still sees where it came from) but not the generator's score: it is the
+    teacher's question, which regeneration never replaces. Each lesson touched is
+    renumbered 1..n.
+    """
+    wanted = list(dict.fromkeys(question.pk for question in questions))
+    originals = {
+        question.pk: question
+        for question in Question.objects.filter(pk__in=wanted)
+        .select_for_update()
+        .prefetch_related("choices")
+    }
+    copies: dict[int, Question] = {}
+    for pk in wanted:
+        original = originals.get(pk)
+        if original is None:
+            continue  # deleted meanwhile
+        copies[pk] = Question(
+            lesson_id=original.lesson_id,
+            kind=original.kind,
+            status=QuestionStatus.DRAFT,
+            origin=QuestionOrigin.AUTHORED,
+            position=original.position,
+            prompt=_("%(prompt)s (copy)") % {"prompt": original.prompt},
+            answer=original.answer,
+            accepted_answers=list(original.accepted_answers),
+            accent_sensitive=original.accent_sensitive,
+            explanation=original.explanation,
+            answer_type=original.answer_type,
+            source_sentence=original.source_sentence,
+            source_start=original.source_start,
+            source_end=original.source_end,
+        )
+    Question.objects.bulk_create(copies.values())
+    Choice.objects.bulk_create(
+        Choice(
+            question=copies[pk],
+            text=choice.text,
+            is_correct=choice.is_correct,
+            feedback=choice.feedback,
+            position=choice.position,
+        )
+        for pk in copies
+        for choice in originals[pk].choices.all()
+    )
+    copy_of = {copy.pk: pk for pk, copy in copies.items()}
+    for lesson_id in {copy.lesson_id for copy in copies.values()}:
+        positions = _positions(lesson_id)
+        order: list[int] = []
+        for pk in positions:
+            if pk in copy_of:
+                continue  # it goes right after its original
+            order.append(pk)
+            if pk in copies:
+                order.append(copies[pk].pk)
+        _number(positions, order)
+    return list(copies.values())
+
+
+@transaction.atomic
+def move_question(*, question: Question, by: int) -> int:
+    """Move a question ``by`` places within its lesson (negative: earlier), stopping at
+    either end, and renumber the lesson 1..n. Returns its new position."""
+    positions = _positions(question.lesson_id)
+    order = list(positions)
+    index = order.index(question.pk)
+    target = min(max(index + by, 0), len(order) - 1)
+    order.insert(target, order.pop(index))
+    _number(positions, order)
+    return target + 1
+
+
+@transaction.atomic
+def renumber_questions(*, lesson: Lesson) -> None:
+    """Number a lesson's questions 1..n in their current order (position, then id), so
+    that the positions a teacher typed (gaps, ties) become a plain sequence."""
+    positions = _positions(lesson.pk)
+    _number(positions, list(positions))
+
+
+def _positions(lesson_id: int) -> dict[int, int]:
+    """The lesson's question ids in order, with their positions, locked until the
+    transaction ends so two reorderings of one lesson cannot interleave."""
+    return dict(
+        Question.objects.select_for_update()
+        .filter(lesson_id=lesson_id)
+        .order_by("position", "id")
+        .values_list("pk", "position")
+    )
+
+
+def _number(positions: dict[int, int], order: list[int]) -> None:
+    """Give the questions positions 1..n in this order, writing only those that move."""
+    moved = [
+        Question(pk=pk, position=position)
+        for position, pk in enumerate(order, start=1)
+        if positions.get(pk) != position
+    ]
+    Question.objects.bulk_update(moved, ["position"], batch_size=500)

@@ -265,6 +265,7 @@ def test_editing_a_question_on_the_lesson_page_protects_it_from_regeneration(
         data |= {
             f"questions-{n}-id": q.pk,
             f"questions-{n}-lesson": lesson.pk,
+            f"questions-{n}-position": q.position,
             f"questions-{n}-kind": q.kind,
             f"questions-{n}-status": q.status,
             f"questions-{n}-prompt": q.prompt + (" (reworded)" if n == 0 else ""),
@@ -335,3 +336,34 @@ def test_accepted_answers_must_be_a_list_of_answers(teacher_client, teacher, alt
     assert response.status_code == 200
     assert "Give a list of answers in quotes" in response.content.decode()
     assert not Question.objects.filter(prompt__startswith="Which season").exists()
+
+
+def test_the_source_sentence_stands_beside_the_prompt_being_edited(teacher_client, teacher):
+    lesson = imported(teacher, PLAIN, "rivers.txt").lessons.get(position=1)
+    sentence = "Over decades it is squeezed into firn and then into dense blue ice."
+    question = QuestionFactory(lesson=lesson, prompt="What is firn?", source_sentence=sentence)
+
+    page = teacher_client.get(
+        reverse("admin:quizzes_question_change", args=[question.pk])
+    ).content.decode()
+
+    # One form row holds both: the stylesheet puts them side by side, stacked when narrow.
+    row = page[page.index('<div class="form-row field-prompt field-source_in_context">') :]
+    row = row[: row.index('<div class="form-row field-answer')]
+    assert 'name="prompt"' in row and f"<mark>{sentence}</mark>" in row
+    assert page.count("<mark>") == 1  # not repeated further down
+    assert page.lower().index("as a student sees it") < page.index('name="prompt"')
+    assert 'href="/static/css/admin.css"' in page
+    assert 'name="choices-TOTAL_FORMS"' in page  # choices stay inline
+
+
+def test_the_preview_has_no_inline_styles(teacher_client, teacher):
+    question = QuestionFactory(lesson=imported(teacher).lessons.first(), kind="true_false")
+
+    page = teacher_client.get(
+        reverse("admin:quizzes_question_change", args=[question.pk])
+    ).content.decode()
+
+    preview = page[page.index('<div class="question-preview">') :]
+    preview = preview[: preview.index("</div>")]
+    assert "style=" not in preview and "True" in preview
