@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from quizzes.interop.types import (
     BLANK,
@@ -149,7 +150,7 @@ def load(data: str | bytes) -> list[InterchangeQuestion]:
     problems: list[Problem] = []
     for line_number, block in _blocks(decode_text(data)):
         try:
-            questions.append(_load_one(block))
+            questions.append(replace(_load_one(block), line=line_number))
         except _Malformed as error:
             problems.append((line_number + error.offset, error.message))
     if problems:

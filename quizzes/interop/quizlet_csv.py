@@ -63,7 +63,9 @@ def load(data: str | bytes) -> list[InterchangeQuestion]:
             missing = "term" if not term else "definition"
             problems.append((line, f"The {missing} is empty."))
             continue
-        cards.append(InterchangeQuestion(kind="flashcard", prompt=term, answer=definition))
+        cards.append(
+            InterchangeQuestion(kind="flashcard", prompt=term, answer=definition, line=line)
+        )
     if problems:
         raise InterchangeError(problems)
     return cards

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # The gap in a cloze prompt, as the generator writes it.
 BLANK = "_____"
@@ -27,6 +27,10 @@ class InterchangeQuestion:
     ``answer`` is the right answer (for true/false, "true" or "false"; for multiple
     choice, the text of the first correct choice; for a flashcard, the back) and
     ``alternatives`` the other answers graded as right.
+
+    ``line`` is where a load found the question (counted from 1; 0 when written in
+    code), so that a check made after loading can still name the line. It takes no part
+    in comparisons: the same question read from two files is the same question.
     """
 
     kind: str  # one of KINDS
@@ -36,6 +40,7 @@ class InterchangeQuestion:
     choices: tuple[InterchangeChoice, ...] = ()
     explanation: str = ""
     title: str = ""
+    line: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
