@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.interop import DocumentInteropMixin
@@ -17,7 +18,7 @@ from quizzes.admin.lessons import regenerate_lessons
 from quizzes.admin.statistics import DocumentStatisticsMixin
 from quizzes.forms import DocumentImportForm
 from quizzes.models import Document, Lesson, QuestionStatus
-from quizzes.services import import_document
+from quizzes.services import ImportResult, import_document
 
 
 class LessonInline(admin.TabularInline):
@@ -47,6 +48,33 @@ DOCUMENT_DETAILS = [
     "created_at",
     "updated_at",
 ]
+"""The change form's read-only "Details": name a display method here (of DocumentAdmin or
+one of its mixins) and it is shown there, read-only, on the change form only."""
+
+
+def import_report(result: ImportResult) -> SafeString:
+    """The summary, then what happened to each lesson: after uploading a new version the
+    teacher checks that the right sections were kept, updated and archived."""
+    rows = []
+    for item in result.lessons:
+        renamed = (
+            format_html(
+                ' <span class="lesson-renamed">{}</span>',
+                _("(was “%(heading)s”)") % {"heading": item.previous_heading},
+            )
+            if item.previous_heading
+            else ""
+        )
+        rows.append((item.outcome.value, item.outcome.label, item.lesson.heading, renamed))
+    return format_html(
+        '{}<ul class="import-result">{}</ul>',
+        result.summary(),
+        format_html_join(
+            "",
+            '<li><span class="lesson-outcome lesson-outcome-{}">{}</span> {}{}</li>',
+            rows,
+        ),
+    )
 
 
 @admin.register(Document)
@@ -57,6 +85,9 @@ class DocumentAdmin(DocumentInteropMixin, DocumentStatisticsMixin, admin.ModelAd
     readonly_fields = DOCUMENT_DETAILS
     inlines = [LessonInline]
     actions = ["regenerate_documents"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # the re-import's per-lesson result
 
     @admin.action(description=_("Regenerate draft questions"))
     def regenerate_documents(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
@@ -136,7 +167,8 @@ class DocumentAdmin(DocumentInteropMixin, DocumentStatisticsMixin, admin.ModelAd
         obj._state.adding = False
         obj.refresh_from_db()
         obj.import_result = result  # read by response_add
-        self.message_user(request, result.summary(), messages.SUCCESS)
+        message = result.summary() if result.document_created else import_report(result)
+        self.message_user(request, message, messages.SUCCESS)
 
     def response_add(
         self, request: HttpRequest, obj: Document, post_url_continue: str | None = None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from quizzes import ingest
@@ -57,6 +58,25 @@ def _unused_title(owner: User, title: str) -> str:
     return candidate
 
 
+class LessonOutcome(models.TextChoices):
+    """What a re-import did to one lesson."""
+
+    NEW = "new", gettext_lazy("new")
+    UPDATED = "updated", gettext_lazy("updated")
+    UNCHANGED = "unchanged", gettext_lazy("unchanged")
+    ARCHIVED = "archived", gettext_lazy("archived")
+
+
+@dataclass(frozen=True)
+class LessonResult:
+    """One lesson of an import: what happened to it, and the heading it had before when
+    the import renamed it (so the teacher recognises the lesson)."""
+
+    lesson: Lesson
+    outcome: LessonOutcome
+    previous_heading: str = ""
+
+
 @dataclass
 class ImportResult:
     document: Document
@@ -66,10 +86,19 @@ class ImportResult:
     unchanged: int = 0
     archived: int = 0
     generation: GenerationResult | None = None
+    lessons: list[LessonResult] = field(default_factory=list)
+    """Every lesson the import matched, created or archived: the sections in document
+    order, then the lessons archived because their section is gone."""
 
     @property
     def changed(self) -> bool:
         return self.document_created or bool(self.created or self.updated or self.archived)
+
+    def record(self, lesson: Lesson, outcome: LessonOutcome, previous_heading: str = "") -> None:
+        """Note what happened to a lesson, keeping the counts in step with the list."""
+        self.lessons.append(LessonResult(lesson, outcome, previous_heading))
+        counter = "created" if outcome == LessonOutcome.NEW else str(outcome)
+        setattr(self, counter, getattr(self, counter) + 1)
 
     def summary(self) -> str:
         text = _(
@@ -194,22 +223,22 @@ def import_document(
         zip(parsed.sections, matches, keys, strict=True)
     ):
         if lesson is None:
-            to_create.append(
-                Lesson(
-                    document=document,
-                    position=position,
-                    heading=section.heading,
-                    body=section.body,
-                    content_hash=body_hash,
-                )
+            lesson = Lesson(
+                document=document,
+                position=position,
+                heading=section.heading,
+                body=section.body,
+                content_hash=body_hash,
             )
-            result.created += 1
+            to_create.append(lesson)
+            result.record(lesson, LessonOutcome.NEW)
             continue
         content_changed = (lesson.heading, lesson.content_hash) != (section.heading, body_hash)
         if content_changed or lesson.is_archived:
-            result.updated += 1
+            renamed = lesson.heading if lesson.heading != section.heading else ""
+            result.record(lesson, LessonOutcome.UPDATED, previous_heading=renamed)
         else:
-            result.unchanged += 1
+            result.record(lesson, LessonOutcome.UNCHANGED)
         if lesson.content_hash != body_hash:
             edited.append(lesson)
         if content_changed or lesson.is_archived or lesson.position != position:
@@ -225,7 +254,7 @@ def import_document(
         if not lesson.is_archived:
             lesson.archived_at = lesson.updated_at = now
             to_update.append(lesson)
-            result.archived += 1
+            result.record(lesson, LessonOutcome.ARCHIVED)
 
     Lesson.objects.bulk_create(to_create, batch_size=500)
     Lesson.objects.bulk_update(

@@ -1,5 +1,7 @@
 """The document admin: import by paste or upload, re-import, errors, and who sees what."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -278,3 +280,33 @@ def test_a_blank_title_on_the_change_form_keeps_the_documents_title(teacher_clie
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.title == "Rivers of Ice"
+
+
+def fieldset_headings(page: str) -> list[str]:
+    return re.findall(r'<h2 id="fieldset-[^"]*" class="fieldset-heading">([^<]+)</h2>', page)
+
+
+def test_the_forms_say_who_studies_the_document(teacher_client, teacher):
+    document = imported(teacher)
+
+    add = teacher_client.get(ADD).content.decode()
+    change = teacher_client.get(
+        reverse("admin:quizzes_document_change", args=[document.pk])
+    ).content.decode()
+
+    assert fieldset_headings(add) == ["Document", "Who studies it"]
+    assert fieldset_headings(change) == ["Document", "Who studies it", "Quizzes", "Details"]
+    assert 'name="open_to_all"' in add and 'name="open_to_all"' in change
+
+
+def test_opening_a_document_to_all_students_on_the_change_form(teacher_client, teacher):
+    document = imported(teacher)
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_document_change", args=[document.pk]),
+        form_data(title=document.title, open_to_all="on"),
+    )
+
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.open_to_all
