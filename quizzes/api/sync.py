@@ -138,6 +138,18 @@ class ChangesSerializer(serializers.Serializer):
     has_more = serializers.BooleanField(
         help_text=_("Pull again with the new cursor until this is false.")
     )
+    visible_documents = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text=_(
+            "Null unless the documents the user may study changed since the cursor (a "
+            "class joined or left, a document added to or taken out of a class, opened "
+            "to all or closed), and on a pull without a cursor. Then it lists every "
+            "document the user may study: drop the lessons and questions of any other. "
+            "The content of this page and the next ones starts again from the "
+            "beginning; card states and review logs go on from the cursor."
+        ),
+    )
 
 
 class PushResultSerializer(serializers.Serializer):
@@ -354,8 +366,9 @@ class SyncChangesView(APIView):
         summary="What changed since the cursor: content, the user's card states and reviews",
         description=(
             "Follow `cursor` until `has_more` is false to receive every change exactly "
-            "once, including changes committed while paging. A bad `cursor` or `limit` "
-            "answers 400."
+            "once, including changes committed while paging. When the documents the user "
+            "may study change, the content starts again and `visible_documents` says "
+            "which to keep. A bad `cursor` or `limit` answers 400."
         ),
         parameters=[ChangesQuerySerializer],
         responses={200: ChangesSerializer, 400: REFUSED, **error_responses(401)},
@@ -391,6 +404,7 @@ class SyncChangesView(APIView):
                 "review_logs": changes.review_logs,
                 "cursor": changes.cursor.encode(),
                 "has_more": changes.has_more,
+                "visible_documents": changes.visible_documents,
             }
         )
         return Response(body.data)

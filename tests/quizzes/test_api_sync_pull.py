@@ -88,7 +88,9 @@ def test_a_first_pull_returns_the_studyable_content(api, course):
         "review_logs",
         "cursor",
         "has_more",
+        "visible_documents",
     }
+    assert page["visible_documents"] == [course.document.pk]
     assert {lesson["id"] for lesson in page["lessons"]} == {le.pk for le in course.lessons}
     lesson = page["lessons"][0]
     assert set(lesson) >= {"id", "document", "position", "heading", "body", "updated_at"}
@@ -135,6 +137,7 @@ def test_a_pull_after_the_last_one_returns_only_what_changed(api, course):
         "review_logs": [],
         "cursor": cursor,
         "has_more": False,
+        "visible_documents": None,
     }
     question = course.questions[course.lessons[1].pk][QuestionKind.MULTIPLE_CHOICE]
 
@@ -262,7 +265,9 @@ def _encoded(value) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-GOOD = {"v": 1, "l": None, "q": None, "t": None, "r": None, "c": None}
+GOOD = {"v": 2, "l": None, "q": None, "t": None, "r": None, "c": None, "d": None}
+OLD = {k: v for k, v in GOOD.items() if k != "d"} | {"v": 1}
+"""A cursor from before the visibility hash: still read."""
 
 
 @pytest.mark.parametrize(
@@ -275,7 +280,13 @@ GOOD = {"v": 1, "l": None, "q": None, "t": None, "r": None, "c": None}
         base64.urlsafe_b64encode(b"\xff\xfe").decode(),
         _encoded("not an object"),
         _encoded([1, 2]),
-        _encoded({**GOOD, "v": 2}),
+        _encoded({**GOOD, "v": 3}),
+        _encoded({**GOOD, "v": 1}),
+        _encoded({**OLD, "v": 2}),
+        _encoded({**GOOD, "d": "not-a-hash"}),
+        _encoded({**GOOD, "d": "ABCDEF0123456789"}),
+        _encoded({**GOOD, "d": 12}),
+        _encoded({**GOOD, "d": ["0123456789abcdef"]}),
         _encoded({k: v for k, v in GOOD.items() if k != "c"}),
         _encoded({**GOOD, "x": None}),
         _encoded({**GOOD, "l": [1]}),
@@ -305,6 +316,19 @@ def test_a_cursor_made_by_the_server_round_trips(api, student, course):
     decoded = json.loads(base64.urlsafe_b64decode(page["cursor"] + "=="))
     assert set(decoded) == set(GOOD)
     assert pull(api, _encoded(GOOD))["lessons"]  # a hand-made beginning is accepted
+
+
+def test_a_cursor_from_before_the_visibility_hash_restarts_the_content(api, student, course):
+    reviews_of(student, course.published(), count=2)
+    _, cursor = pull_all(api)
+    decoded = json.loads(base64.urlsafe_b64decode(cursor + "=="))
+    old = {key: value for key, value in decoded.items() if key != "d"} | {"v": 1}
+
+    page = pull(api, _encoded(old))
+
+    assert page["visible_documents"] == [course.document.pk]
+    assert {lesson["id"] for lesson in page["lessons"]} == {le.pk for le in course.lessons}
+    assert page["review_logs"] == [] and page["card_states"] == []  # not restarted
 
 
 def test_an_anonymous_pull_is_refused(client):
