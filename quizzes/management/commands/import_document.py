@@ -45,6 +45,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-questions", action="store_true", help="import the lessons without questions"
         )
+        parser.add_argument(
+            "--open",
+            action="store_true",
+            help=(
+                "open new documents to every signed-in student (otherwise only the students "
+                "of the classes they are added to see them); a re-import keeps who studies it"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[str] = options["paths"]
@@ -81,6 +89,7 @@ class Command(BaseCommand):
                     document=document,
                     generate=not options["no_questions"],
                     publish=options["publish"],
+                    open_to_all=options["open"],
                 )
             except (ingest.IngestError, DocumentImportError, OSError) as error:
                 failures += 1
@@ -91,6 +100,13 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"error: {message}"))
                 continue
             self.stdout.write(f"{name}: {result.summary()} (document {result.document.pk})")
+            if options["open"] and not result.document.open_to_all:
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"{name}: document {result.document.pk} was already there and keeps "
+                        "who studies it (not open to all); open it in the admin if you mean to."
+                    )
+                )
         if failures:
             raise CommandError(f"{failures} of {len(paths)} documents could not be imported.")
 
