@@ -40,6 +40,17 @@ from quizzes.services.documents import (
     read_document,
     sha256,
 )
+from quizzes.services.interchange import (
+    EXPORT_FORMATS,
+    FORMAT_NAMES,
+    IMPORT_FORMATS,
+    MAX_IMPORT_BYTES,
+    ExportedFile,
+    ImportedQuestions,
+    QuestionImportError,
+    export_document,
+    import_questions,
+)
 from quizzes.services.offline_attempts import (
     AttemptIdTaken,
     AttemptRefused,
@@ -58,6 +69,10 @@ from quizzes.services.reviews import (
 )
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "FORMAT_NAMES",
+    "IMPORT_FORMATS",
+    "MAX_IMPORT_BYTES",
     "MAX_REVIEWS_PER_BATCH",
     "AddResult",
     "AddStudentsError",
@@ -66,11 +81,14 @@ __all__ = [
     "AttemptRefused",
     "ClassError",
     "DocumentImportError",
+    "ExportedFile",
     "GenerationResult",
     "IdentifierError",
     "ImportResult",
+    "ImportedQuestions",
     "InvalidAnswer",
     "JoinResult",
+    "QuestionImportError",
     "QuizError",
     "QuizUnavailable",
     "RecordResult",
@@ -81,10 +99,12 @@ __all__ = [
     "TimeUp",
     "add_students",
     "answer_question",
+    "export_document",
     "find_students",
     "finish_attempt",
     "generate_questions",
     "import_document",
+    "import_questions",
     "ingest_limits",
     "join_class",
     "leave_class",
