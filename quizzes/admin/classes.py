@@ -95,6 +95,7 @@ class ClassroomForm(forms.ModelForm):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    template = "admin/quizzes/classroom/students_inline.html"
     fields = ["username", "full_name", "joined_at"]
     readonly_fields = fields
     extra = 0

@@ -192,6 +192,8 @@ def test_the_change_page_lists_students_and_deleting_a_row_removes_one(
     page = teacher_client.get(change_url(classroom)).content.decode()
 
     assert "Kim Park" in page and "sam" in page and "K7QM4XPA" in page
+    assert "2 students in the class" in page
+    assert f"{kim.pk} in {classroom.pk}" not in page  # rows are named by the student
     assert 'name="join_code"' not in page  # read-only: rotated by the action
     assert 'name="teacher"' not in page
 

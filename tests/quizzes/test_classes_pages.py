@@ -101,7 +101,7 @@ def test_a_teacher_is_told_they_teach_the_class(teacher_client, classroom):
 def test_leaving_asks_first_then_leaves(student_client, student, classroom):
     classroom.students.add(student)
     page = student_client.get(URL).content.decode()
-    assert f'href="?leave={classroom.pk}"' in page
+    assert f'href="{URL}?leave={classroom.pk}"' in page
 
     confirm = student_client.get(URL, {"leave": classroom.pk})
 
