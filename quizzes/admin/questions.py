@@ -24,7 +24,12 @@ from quizzes.admin.statistics import STAT_COLUMNS, STAT_FILTERS, QuestionStatist
 from quizzes.models import Choice, Lesson, Question, QuestionOrigin, QuestionStatus
 from quizzes.previews import render_preview, render_source_in_context
 from quizzes.services import set_question_status
-from quizzes.services.questions import duplicate_questions, move_question
+from quizzes.services.questions import (
+    duplicate_questions,
+    move_question,
+    place_question,
+    renumber_questions,
+)
 
 
 def _lesson_filter(request: HttpRequest) -> int | None:
@@ -75,7 +80,7 @@ def regenerate_question_lessons(
     regenerate_lessons(modeladmin, request, lessons)
 
 
-@admin.action(description=_("Duplicate selected questions"))
+@admin.action(description=_("Duplicate selected questions"), permissions=["add"])
 def duplicate_selected_questions(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Question]
 ) -> HttpResponse | None:
@@ -201,7 +206,7 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
 
     def get_list_display(self, request: HttpRequest) -> list:
         columns = list(super().get_list_display(request))
-        if _lesson_filter(request) is not None:
+        if _lesson_filter(request) is not None and self.has_change_permission(request):
             # One lesson's questions: they can be put in order here.
             columns[1:1] = ["position", "reorder"]
         return columns
@@ -273,6 +278,29 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
         field.label_from_instance = lambda lesson: f"{lesson.document.title} › {lesson.heading}"
         return field
 
+    def _place(self, form: ModelForm, change: bool) -> None:
+        """Keep the lesson numbered 1..n: a position typed puts the question at that place;
+        a new question left at 0, or one moved to another lesson, goes last."""
+        question, changed = form.instance, set(form.changed_data)
+        if change and not changed & {"position", "lesson"}:
+            return
+        typed = "position" in changed if change else bool(question.position)
+        place = max(question.position, 1) if typed else None
+        question.position = place_question(question=question, position=place)
+        if change and "lesson" in changed:
+            left = Lesson.objects.filter(pk=form.initial.get("lesson")).first()
+            if left is not None:
+                renumber_questions(lesson=left)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position" and field is not None:
+            field.help_text = _(
+                "Its place in the lesson: 1 is first. Leave 0 on a new question to put it "
+                "last; the lesson is renumbered 1, 2, 3… on save."
+            )
+        return field
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         # A question a teacher writes is ready to use.
         return {"status": QuestionStatus.PUBLISHED, **super().get_changeform_initial_data(request)}
@@ -282,6 +310,7 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
     ) -> None:
         super().save_related(request, form, formsets, change)
         question = form.instance
+        self._place(form, change)
         # Moving a question is not rewording it.
         touched = set(form.changed_data) - {"position"} or any(
             formset.has_changed() for formset in formsets

@@ -219,6 +219,19 @@ def move_question(*, question: Question, by: int) -> int:
 
 
 @transaction.atomic
+def place_question(*, question: Question, position: int | None) -> int:
+    """Put a question at this place in its lesson (1 is first; None, or a place past the
+    end, is last), the others keeping their order, and renumber the lesson 1..n. Returns
+    its position."""
+    positions = _positions(question.lesson_id)
+    order = [pk for pk in positions if pk != question.pk]
+    index = len(order) if position is None else min(max(position - 1, 0), len(order))
+    order.insert(index, question.pk)
+    _number(positions, order)
+    return index + 1
+
+
+@transaction.atomic
 def renumber_questions(*, lesson: Lesson) -> None:
     """Number a lesson's questions 1..n in their current order (position, then id), so
     that the positions a teacher typed (gaps, ties) become a plain sequence."""

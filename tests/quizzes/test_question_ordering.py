@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Question, QuestionKind
-from quizzes.services.questions import move_question, renumber_questions
+from quizzes.services.questions import move_question, place_question, renumber_questions
 from quizzes.study import next_card
 from tests.quizzes.course import build_course
 
@@ -207,3 +207,81 @@ def test_the_study_queue_introduces_new_cards_in_lesson_order(student, course, l
     move_question(question=flashcard, by=-100)
 
     assert next_card(student, now).pk == flashcard.pk
+
+
+def test_placing_a_question_puts_it_at_that_place_and_the_rest_keep_their_order(lesson):
+    before = order(lesson)
+    last = Question.objects.get(pk=before[-1])
+
+    assert place_question(question=last, position=2) == 2
+    assert order(lesson) == [before[0], before[-1], *before[1:-1]]
+    assert place_question(question=last, position=None) == len(before)
+    assert order(lesson) == before
+    assert place_question(question=last, position=0) == 1
+    assert place_question(question=last, position=99) == len(before)
+    assert positions(lesson) == list(range(1, len(before) + 1))
+
+
+def question_form(question: Question, **changes) -> dict:
+    data = {
+        "lesson": question.lesson_id,
+        "kind": question.kind,
+        "status": question.status,
+        "position": question.position,
+        "prompt": question.prompt,
+        "answer": question.answer,
+        "accepted_answers": "[]",
+        "initial-accepted_answers": "[]",  # a callable default's hidden initial value
+        "explanation": question.explanation,
+        "choices-TOTAL_FORMS": "0",
+        "choices-INITIAL_FORMS": "0",
+    }
+    return data | changes
+
+
+def test_typing_a_position_on_the_question_form_moves_it_there(teacher_client, lesson):
+    before = order(lesson)
+    question = lesson.questions.get(pk=before[5])
+    question.origin = "generated"
+    question.save()
+
+    response = teacher_client.post(
+        reverse("admin:quizzes_question_change", args=[question.pk]),
+        question_form(question, position=2),
+    )
+
+    assert response.status_code == 302
+    assert order(lesson) == [before[0], before[5], *before[1:5], *before[6:]]
+    assert positions(lesson) == list(range(1, len(before) + 1))
+    question.refresh_from_db()
+    assert not question.teacher_edited  # moved, not edited
+
+
+def test_a_new_question_goes_last_unless_given_a_place(teacher_client, lesson):
+    before = order(lesson)
+    add = reverse("admin:quizzes_question_add")
+    form = question_form(Question(lesson=lesson, kind="short_answer", status="published"))
+
+    teacher_client.post(add, form | {"prompt": "Last?", "answer": "yes", "position": 0})
+    teacher_client.post(add, form | {"prompt": "Second?", "answer": "yes", "position": 2})
+
+    last, second = (lesson.questions.get(prompt=p).pk for p in ("Last?", "Second?"))
+    assert order(lesson) == [before[0], second, *before[1:], last]
+    assert positions(lesson) == list(range(1, len(before) + 3))
+
+
+def test_moving_a_question_to_another_lesson_puts_it_last_and_closes_the_gap(
+    teacher_client, course, lesson
+):
+    other = course.lessons[1]
+    before, others = order(lesson), order(other)
+    question = lesson.questions.get(pk=before[1])
+
+    teacher_client.post(
+        reverse("admin:quizzes_question_change", args=[question.pk]),
+        question_form(question, lesson=other.pk),
+    )
+
+    assert order(other) == [*others, question.pk]
+    assert order(lesson) == [before[0], *before[2:]]
+    assert positions(lesson) == list(range(1, len(before)))
