@@ -121,10 +121,13 @@ def export_document(*, document: Document, format: str) -> ExportedFile:
     order, as a file of the given format. Two queries, whatever the document's size."""
     if format not in EXPORT_FORMATS:
         raise ValueError(f"Unknown export format {format!r}.")
-    questions = list(
+    rows = (
         Question.objects.published()
         .filter(lesson__document=document, lesson__archived_at__isnull=True)
         .order_by("lesson__position", "lesson_id", "position", "pk")
+        .values_list(
+            "pk", "kind", "prompt", "answer", "accepted_answers", "explanation", "source_sentence"
+        )
     )
     choices: dict[int, list[InterchangeChoice]] = defaultdict(list)
     for question_id, text, correct, feedback in (
@@ -138,35 +141,33 @@ def export_document(*, document: Document, format: str) -> ExportedFile:
         .values_list("question_id", "text", "is_correct", "feedback")
     ):
         choices[question_id].append(InterchangeChoice(text, correct, feedback))
+    # (question id, source sentence, the question as the formats take it)
     items = [
-        (question, _to_interchange(question, choices.get(question.pk, [])))
-        for question in questions
+        (
+            pk,
+            source,
+            InterchangeQuestion(
+                kind=kind,
+                prompt=prompt,
+                answer=answer,
+                alternatives=tuple(str(item) for item in alternatives or ()),
+                choices=tuple(choices.get(pk, ())),
+                explanation=explanation,
+            ),
+        )
+        for pk, kind, prompt, answer, alternatives, explanation, source in rows
     ]
     if format == "apkg":
         content = apkg.dump(
-            [
-                apkg.AnkiCard(f"question:{question.pk}", item, question.source_sentence)
-                for question, item in items
-            ],
+            [apkg.AnkiCard(f"question:{pk}", item, source) for pk, source, item in items],
             deck_name=document.title,
             deck_key=f"document:{document.pk}",
         )
     else:
-        content = _TEXT_FORMATS[format].dump(item for _, item in items).encode()
+        content = _TEXT_FORMATS[format].dump(item for *_, item in items).encode()
     ending, content_type = _FILES[format]
     stem = slugify(document.title) or f"document-{document.pk}"
     return ExportedFile(content, stem + ending, content_type, len(items))
-
-
-def _to_interchange(question: Question, choices: list[InterchangeChoice]) -> InterchangeQuestion:
-    return InterchangeQuestion(
-        kind=question.kind,
-        prompt=question.prompt,
-        answer=question.answer,
-        alternatives=tuple(str(item) for item in question.accepted_answers or ()),
-        choices=tuple(choices),
-        explanation=question.explanation,
-    )
 
 
 # ---------------------------------------------------------------- import

@@ -33,10 +33,11 @@ def anki(tmp_path):
 
 def import_package(col, content: bytes, path: Path):
     path.write_bytes(content)
+    conditions = import_export.ImportAnkiPackageUpdateCondition
     request = import_export.ImportAnkiPackageRequest(
         package_path=str(path),
         options=import_export.ImportAnkiPackageOptions(
-            update_notes=import_export.ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+            update_notes=conditions.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
         ),
     )
     return col.import_anki_package(request)
