@@ -93,6 +93,44 @@ def _bad_sort(param: str, value: str, choices: Iterable[str]) -> HttpResponseBad
     )
 
 
+LEECHES_SHOWN = 50
+"""Leeches listed on the page, most lapses first; the CSV has them all."""
+
+
+@dataclass(frozen=True, slots=True)
+class StudentCells:
+    """A student's row as the page shows it. Formatted here, not in the template: a class
+    has hundreds of rows, and template filters cost more than the rest of a row."""
+
+    name: str
+    username: str
+    """Shown under the name when the name is not the username ("" otherwise)."""
+    completed: str
+    quiz_average: str
+    due: str
+    active_iso: str
+    active: str
+
+
+def _student_cells(rows: Iterable[reports.StudentFigures]) -> list[StudentCells]:
+    cells = []
+    for row in rows:
+        quiz = row.quiz_percent
+        active = None if row.last_active is None else timezone.localtime(row.last_active)
+        cells.append(
+            StudentCells(
+                name=row.name,
+                username="" if row.name == row.username else row.username,
+                completed=str(row.completed),
+                quiz_average="–" if quiz is None else f"{quiz}%",
+                due=str(row.due),
+                active_iso="" if active is None else active.isoformat(),
+                active="–" if active is None else active.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return cells
+
+
 @staff_member_required
 def class_report(request: HttpRequest, class_id: int) -> HttpResponse:
     classroom = _classroom_for(request, class_id)
@@ -104,6 +142,7 @@ def class_report(request: HttpRequest, class_id: int) -> HttpResponse:
         return _bad_sort(LESSON_SORT, lesson_sort, LESSON_SORTS)
 
     report = reports.class_report(classroom, timezone.now())
+    students = reports.sort_rows(report.students, STUDENT_SORTS, student_sort)
     # One reverse() for every leech: the admin's question page, by id.
     question_url = (
         reverse("admin:quizzes_question_change", args=[_URL_SLOT])
@@ -115,11 +154,15 @@ def class_report(request: HttpRequest, class_id: int) -> HttpResponse:
         "title": _("Report: %(name)s") % {"name": classroom.name},
         "report": report,
         "classroom": classroom,
-        "students": reports.sort_rows(report.students, STUDENT_SORTS, student_sort),
+        "students": students,
+        "student_cells": _student_cells(students),
         "student_columns": _columns(request, STUDENT_SORT, student_sort, STUDENT_COLUMNS),
         "lessons": reports.sort_rows(report.lessons, LESSON_SORTS, lesson_sort),
         "lesson_columns": _columns(request, LESSON_SORT, lesson_sort, LESSON_COLUMNS),
-        "leeches": [(leech, question_url(leech.question_id)) for leech in report.leeches],
+        "leeches": [
+            (leech, question_url(leech.question_id)) for leech in report.leeches[:LEECHES_SHOWN]
+        ],
+        "leech_count": len(report.leeches),
         "leech_lapses": reports.LEECH_LAPSES,
         "csv_url": reverse("class_report_csv", args=[classroom.pk]),
     }

@@ -339,6 +339,29 @@ def test_leeches_are_cards_forgotten_8_times_or_more_linked_to_their_question(
     assert lesson.heading in page
 
 
+def test_the_page_lists_the_50_worst_leeches_and_the_csv_all_of_them(
+    teacher_client, teacher, course
+):
+    people = User.objects.bulk_create(User(username=f"pupil{n}") for n in range(6))
+    classroom = make_class(teacher, course.document, students=people, name="Leechy")
+    CardState.objects.bulk_create(
+        CardState(user=person, question=question, state="review", due=NOW, lapses=8 + n % 3)
+        for person in people
+        for n, question in enumerate(course.published())
+    )  # 60 leeches
+
+    response = report(teacher_client, classroom)
+
+    shown = [leech for leech, _url in response.context["leeches"]]
+    assert len(shown) == 50
+    assert [leech.lapses for leech in shown[:19]] == [10] * 18 + [9]  # most lapses first
+    assert "The 50 with the most lapses, of 60" in response.content.decode()
+    csv = teacher_client.get(
+        reverse("class_report_csv", args=[classroom.pk]), {"table": "leeches"}
+    ).content.decode()
+    assert len(csv.splitlines()) == 61
+
+
 def test_a_class_without_leeches_says_so(teacher_client, classroom):
     assert "No leeches" in report(teacher_client, classroom).content.decode()
 
