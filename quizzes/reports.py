@@ -11,6 +11,7 @@ as a class of 5.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +20,15 @@ from typing import Any, TypeVar
 from django.db.models import Avg, Count, F, FloatField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 
-from quizzes.models import CardState, Classroom, Lesson, Membership, QuestionStatus, QuizAttempt
+from quizzes.models import (
+    CardState,
+    Classroom,
+    Lesson,
+    Membership,
+    Question,
+    QuestionStatus,
+    QuizAttempt,
+)
 from quizzes.overview import _recall_by_lesson
 
 LEECH_LAPSES = 8
@@ -201,13 +210,21 @@ class LessonFigures:
         return None if self.mastery is None else round(self.mastery * 100)
 
 
+LITERAL_CARDS = 5_000
+"""Up to this many cards, the recall query names them in a literal list (see
+:func:`lesson_figures`); beyond, in a subquery (SQLite caps a query's parameters)."""
+
+
 def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[LessonFigures]:
     """The active lessons of the class documents in course order (document title, then
     position), each with its mastery across the class's ``students`` students and how
-    many of them completed it (three queries).
+    many of them completed it (four queries).
 
     A lesson's mastery is the home page's, averaged over the students: the sum of every
-    student's recall of the lesson's cards over cards x students.
+    student's recall of the lesson's cards over cards x students. The cards are read
+    first and named in the recall query as a list: SQLite then walks each student's cards
+    (the user-and-question index) rather than each card's students, which halves the
+    time for a class of hundreds.
     """
     if not scope.documents:
         return []
@@ -215,10 +232,19 @@ def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[L
         Lesson.objects.active()
         .filter(document__in=scope.document_ids)
         .order_by("document__title", "document_id", "position", "id")
-        .annotate(cards=Count("questions", filter=Q(questions__status=QuestionStatus.PUBLISHED)))
-        .values_list("id", "document__title", "heading", "position", "cards")
+        .values_list("id", "document__title", "heading", "position")
     )
-    recall = _recall_by_lesson(_class_cards(scope), now)
+    cards = Question.objects.published().filter(lesson__in=[pk for pk, *_rest in lessons])
+    card_lessons = list(cards.values_list("id", "lesson_id"))
+    per_lesson = Counter(lesson_id for _pk, lesson_id in card_lessons)
+    card_ids = (
+        [pk for pk, _lesson_id in card_lessons]
+        if len(card_lessons) <= LITERAL_CARDS
+        else cards.values("pk")
+    )
+    recall = _recall_by_lesson(
+        CardState.objects.filter(user__in=scope.student_ids(), question__in=card_ids), now
+    )
     completed = dict(
         _finished_lesson_quizzes(scope, now)
         .order_by()
@@ -232,11 +258,15 @@ def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[L
             document_title=title,
             heading=heading,
             position=position,
-            cards=cards,
-            mastery=recall.get(pk, 0.0) / (cards * students) if cards and students else None,
+            cards=per_lesson[pk],
+            mastery=(
+                recall.get(pk, 0.0) / (per_lesson[pk] * students)
+                if per_lesson[pk] and students
+                else None
+            ),
             completed_by=completed.get(pk, 0),
         )
-        for pk, title, heading, position, cards in lessons
+        for pk, title, heading, position in lessons
     ]
 
 
@@ -303,7 +333,7 @@ class ClassReport:
 
 
 def class_report(classroom: Classroom, now: datetime) -> ClassReport:
-    """Students, lessons and leeches of one class: eight queries, whatever its size."""
+    """Students, lessons and leeches of one class: nine queries, whatever its size."""
     scope = class_scope(classroom)
     students = student_figures(scope, now)
     return ClassReport(

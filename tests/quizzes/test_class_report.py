@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from quizzes import overview
+from quizzes import overview, reports
 from quizzes.models import (
     CardState,
     Classroom,
@@ -277,6 +277,20 @@ def test_a_class_of_one_reads_the_mastery_the_student_sees_at_home(
     for row in response.context["lessons"]:
         assert row.mastery == pytest.approx(at_home[row.pk].recall)
         assert 0 < row.mastery < 1
+
+
+def test_mastery_is_the_same_when_the_cards_are_too_many_to_list(
+    teacher_client, classroom, course, student, kim, monkeypatch
+):
+    give_history(student, course.published(), reviews=15, start=NOW - timedelta(days=20))
+    give_history(kim, course.published()[:4], reviews=9, start=NOW - timedelta(days=9))
+    listed = [row.mastery for row in report(teacher_client, classroom).context["lessons"]]
+
+    monkeypatch.setattr(reports, "LITERAL_CARDS", 3)
+    in_a_subquery = [row.mastery for row in report(teacher_client, classroom).context["lessons"]]
+
+    assert in_a_subquery == pytest.approx(listed)
+    assert all(0 < mastery < 1 for mastery in listed)
 
 
 def test_each_lesson_counts_the_students_who_completed_it(

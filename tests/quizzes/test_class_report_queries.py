@@ -109,10 +109,10 @@ def test_the_page_and_every_csv_cost_the_same_for_5_students_and_for_500(teacher
             assert big_response.context["leeches"]
 
 
-def test_the_report_reads_in_eight_queries(teacher, django_assert_num_queries):
+def test_the_report_reads_in_nine_queries(teacher, django_assert_num_queries):
     classroom = populated_class(teacher, students=5, lessons=2, extra_questions=0, cards_each=9)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         report = reports.class_report(classroom, timezone.now())
 
     assert len(report.students) == 5
