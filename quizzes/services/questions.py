@@ -57,10 +57,12 @@ def generate_questions(
 
     avoid: dict[int, list[tuple[str, str]]] = defaultdict(list)
     kept_generated: dict[int, int] = defaultdict(int)
-    for lesson_id, prompt, answer, origin, status in Question.objects.filter(
+    last_position: dict[int, int] = defaultdict(int)
+    for lesson_id, prompt, answer, origin, status, position in Question.objects.filter(
         lesson_id__in=targets
-    ).values_list("lesson_id", "prompt", "answer", "origin", "status"):
+    ).values_list("lesson_id", "prompt", "answer", "origin", "status", "position"):
         avoid[lesson_id].append((prompt, answer))
+        last_position[lesson_id] = max(last_position[lesson_id], position)
         result.kept += 1
         if origin == QuestionOrigin.GENERATED and status != QuestionStatus.RETIRED:
             kept_generated[lesson_id] += 1
@@ -81,7 +83,7 @@ def generate_questions(
     choices: list[tuple[Question, list[generation.ChoiceDraft]]] = []
     for lesson_id, lesson_drafts in drafts.items():
         room = max(0, per_lesson - kept_generated[lesson_id])
-        start = len(avoid[lesson_id])
+        start = last_position[lesson_id] + 1  # after the questions kept, in their order
         for offset, draft in enumerate(lesson_drafts[:room]):
             question = _question_from_draft(draft, lesson_id=lesson_id, status=status)
             question.position = start + offset

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Question, QuestionKind
+from quizzes.services import generate_questions
 from quizzes.services.questions import move_question, place_question, renumber_questions
 from quizzes.study import next_card
 from tests.quizzes.course import build_course
@@ -285,3 +286,15 @@ def test_moving_a_question_to_another_lesson_puts_it_last_and_closes_the_gap(
     assert order(other) == [*others, question.pk]
     assert order(lesson) == [before[0], *before[2:]]
     assert positions(lesson) == list(range(1, len(before)))
+
+
+def test_regenerated_drafts_come_after_the_questions_a_lesson_keeps(lesson):
+    kept = order(lesson)
+    renumber_questions(lesson=lesson)
+
+    result = generate_questions(lessons=[lesson])
+
+    assert result.created > 0
+    ids = order(lesson)
+    assert ids[: len(kept)] == kept
+    assert positions(lesson) == list(range(1, len(ids) + 1))
