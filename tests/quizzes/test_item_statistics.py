@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from quizzes.item_stats import (
     Pattern,
-    document_patterns,
+    document_report,
     needs_attention,
     summarise_patterns,
     with_item_statistics,
@@ -359,7 +359,7 @@ def test_patterns_are_counted_and_the_worst_come_first():
 
 
 @pytest.mark.django_db
-def test_a_documents_patterns_count_its_published_generated_questions(teacher, other_teacher):
+def test_a_documents_report_counts_its_flagged_and_patterned_questions(teacher, other_teacher):
     lesson = lesson_of(teacher)
     items = class_results(teacher, lesson)
     Question.objects.filter(pk__in=[q.pk for q in items.values()]).update(
@@ -372,8 +372,10 @@ def test_a_documents_patterns_count_its_published_generated_questions(teacher, o
     QuestionFactory(lesson=lesson, answer_type="year", origin=QuestionOrigin.AUTHORED)
     class_results(other_teacher, lesson_of(other_teacher, "Theirs"))
 
-    patterns = document_patterns(lesson.document)
+    report = document_report(lesson.document)
 
+    assert report.flagged == 3  # the authored one has no answers
+    patterns = report.patterns
     assert [(p.kind, p.answer_type, p.published, p.flagged) for p in patterns] == [
         (QuestionKind.CLOZE, "year", 4, 3),
         (QuestionKind.CLOZE, "person", 5, 0),

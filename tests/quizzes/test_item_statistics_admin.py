@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from quizzes.admin import statistics as statistics_admin
 from quizzes.models import (
     Answer,
     Document,
@@ -162,6 +163,18 @@ def test_the_needs_attention_filter_lists_the_flagged_questions(teacher_client, 
     assert set(listed(flagged, items)) == FLAGGED
     assert set(listed(fine, items)) == set(items) - FLAGGED
     assert "needs attention" in teacher_client.get(CHANGELIST).content.decode()
+
+
+def test_the_filter_holds_with_more_flagged_questions_than_it_passes_as_ids(
+    teacher_client, items, monkeypatch
+):
+    monkeypatch.setattr(statistics_admin, "MAX_IDS", 2)
+
+    flagged = teacher_client.get(CHANGELIST, {"needs_attention": "yes"}).content.decode()
+    fine = teacher_client.get(CHANGELIST, {"needs_attention": "no"}).content.decode()
+
+    assert set(listed(flagged, items)) == FLAGGED
+    assert set(listed(fine, items)) == set(items) - FLAGGED
 
 
 def test_retiring_all_the_filtered_questions_retires_only_those(teacher_client, items):
