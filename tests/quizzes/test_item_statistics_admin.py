@@ -115,6 +115,16 @@ def test_the_question_list_shows_each_figure(teacher_client, items):
     assert ">0<" in unanswered and "%" not in unanswered
 
 
+def test_a_wrong_answer_is_shown_as_text_not_markup(teacher_client, teacher, student):
+    [question, other] = questions_in(lesson_of(teacher), 2)
+    take(student, [(question, 0.0, "<b>bold</b>"), (other, 1.0)])
+
+    page = teacher_client.get(CHANGELIST).content.decode()
+
+    assert "&lt;b&gt;bold&lt;/b&gt;" in row(page, question)
+    assert "<b>bold</b>" not in page
+
+
 def test_the_column_headers_explain_the_figures(teacher_client, items):
     page = teacher_client.get(CHANGELIST).content.decode()
 
