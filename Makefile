@@ -49,6 +49,9 @@ bench: install
 	$(BIN)/python bench/student_pages.py
 	$(BIN)/python bench/sync_load.py
 	$(BIN)/python bench/sync_api.py
+	$(BIN)/python bench/class_report.py
+	$(BIN)/python bench/item_statistics.py
+	$(BIN)/python bench/export.py
 
 # Re-pin every dependency, with hashes, from pyproject.toml.
 lock: $(BIN)/python

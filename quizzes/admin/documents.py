@@ -47,6 +47,7 @@ DOCUMENT_DETAILS = [
     "checksum",
     "created_at",
     "updated_at",
+    "item_statistics_link",
 ]
 """The change form's read-only "Details": name a display method here (of DocumentAdmin or
 one of its mixins) and it is shown there, read-only, on the change form only."""

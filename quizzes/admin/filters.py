@@ -20,8 +20,9 @@ class DocumentFilter(admin.SimpleListFilter):
         return list(Document.objects.editable_by(request.user).values_list("pk", "title"))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        if not (value and value.isascii() and value.isdigit()):
+        # str(): the admin's facet counts pass the lookup's id itself, not the query string.
+        value = str(self.value() or "")
+        if not (value.isascii() and value.isdigit()):
             return queryset
         field = "document_id" if queryset.model is Lesson else "lesson__document_id"
         return queryset.filter(**{field: value})
@@ -41,9 +42,7 @@ class LessonFilter(admin.SimpleListFilter):
         return [(lesson.pk, f"{lesson.document.title} › {lesson.heading}") for lesson in lessons]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
+        value = str(self.value() or "")
         return (
-            queryset.filter(lesson_id=value)
-            if value and value.isascii() and value.isdigit()
-            else queryset
+            queryset.filter(lesson_id=value) if value.isascii() and value.isdigit() else queryset
         )

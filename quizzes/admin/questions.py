@@ -179,7 +179,11 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        return Question.objects.editable_by(request.user)
+        # The list names each row's lesson and document: not their texts (a document's
+        # source can be a megabyte, read once per row).
+        return Question.objects.editable_by(request.user).defer(
+            "lesson__body", "lesson__document__source_text"
+        )
 
     def get_urls(self) -> list:
         duplicate = path(

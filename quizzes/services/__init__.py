@@ -1,7 +1,9 @@
 """Use cases that write. Each is one transaction; views, admin and commands call these.
 
 - ``documents``: import and re-import documents as lessons.
-- ``questions``: generate questions for lessons; publish or retire them in bulk.
+- ``questions``: generate questions for lessons; publish, retire, duplicate and order them.
+- ``interchange``: export a document's questions (Anki, GIFT, Moodle XML, CSV) and import
+  them into a lesson.
 - ``reviews``: record students' reviews and replay their card states.
 - ``attempts``: start, answer and finish quiz attempts in the browser.
 - ``offline_attempts``: submit a whole attempt taken offline in the app.
@@ -35,6 +37,8 @@ from quizzes.services.classes import (
 from quizzes.services.documents import (
     DocumentImportError,
     ImportResult,
+    LessonOutcome,
+    LessonResult,
     import_document,
     ingest_limits,
     read_document,
@@ -58,7 +62,15 @@ from quizzes.services.offline_attempts import (
     Submission,
     submit_attempt,
 )
-from quizzes.services.questions import GenerationResult, generate_questions, set_question_status
+from quizzes.services.questions import (
+    GenerationResult,
+    duplicate_questions,
+    generate_questions,
+    move_question,
+    place_question,
+    renumber_questions,
+    set_question_status,
+)
 from quizzes.services.reviews import (
     MAX_REVIEWS_PER_BATCH,
     RecordResult,
@@ -88,6 +100,8 @@ __all__ = [
     "ImportedQuestions",
     "InvalidAnswer",
     "JoinResult",
+    "LessonOutcome",
+    "LessonResult",
     "QuestionImportError",
     "QuizError",
     "QuizUnavailable",
@@ -99,6 +113,7 @@ __all__ = [
     "TimeUp",
     "add_students",
     "answer_question",
+    "duplicate_questions",
     "export_document",
     "find_students",
     "finish_attempt",
@@ -108,10 +123,13 @@ __all__ = [
     "ingest_limits",
     "join_class",
     "leave_class",
+    "move_question",
     "normalise_join_code",
+    "place_question",
     "read_document",
     "record_reviews",
     "remove_students",
+    "renumber_questions",
     "replay_card_states",
     "rotate_join_code",
     "set_question_status",

@@ -425,3 +425,15 @@ def test_the_statistics_page_runs_the_same_queries_for_2_and_200_questions(
     many = count_queries(client, statistics_page(large))
 
     assert few == many
+
+
+@pytest.mark.parametrize("model", ["question", "lesson"])
+def test_the_lists_show_counts_with_a_document_and_lesson_chosen(teacher_client, items, model):
+    """The admin's "Show counts" (facets) hands the filters the ids of their own lookups."""
+    lesson = items["easy"].lesson
+    query = f"_facets=1&document={lesson.document_id}"
+    if model == "question":
+        query += f"&lesson={lesson.pk}"
+    response = teacher_client.get(f"{reverse(f'admin:quizzes_{model}_changelist')}?{query}")
+    assert response.status_code == 200
+    assert lesson.document.title in response.content.decode()
