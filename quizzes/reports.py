@@ -194,6 +194,8 @@ def _by_name(rows: Any) -> list[StudentFigures]:
 @dataclass(slots=True)
 class LessonFigures:
     pk: int
+    order: int
+    """The lesson's place in the course: document title, then position."""
     document_title: str
     heading: str
     position: int
@@ -255,6 +257,7 @@ def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[L
     return [
         LessonFigures(
             pk=pk,
+            order=order,
             document_title=title,
             heading=heading,
             position=position,
@@ -266,7 +269,7 @@ def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[L
             ),
             completed_by=completed.get(pk, 0),
         )
-        for pk, title, heading, position in lessons
+        for order, (pk, title, heading, position) in enumerate(lessons)
     ]
 
 
@@ -356,7 +359,7 @@ STUDENT_SORTS: dict[str, Callable[[StudentFigures], Any]] = {
     "active": lambda row: row.last_active,
 }
 LESSON_SORTS: dict[str, Callable[[LessonFigures], Any]] = {
-    "course": lambda row: 0,  # the order they come in: document title, then position
+    "course": lambda row: row.order,
     "mastery": lambda row: row.mastery,
     "completed": lambda row: row.completed_by,
 }

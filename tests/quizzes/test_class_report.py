@@ -431,13 +431,20 @@ def test_a_column_heading_links_to_the_other_order_and_keeps_the_other_tables(
     assert lessons["Average mastery"].url == "?sort=due&lesson_sort=mastery"
 
 
-def test_the_lessons_table_sorts_by_mastery(teacher_client, classroom, course, student):
+def test_the_lessons_table_sorts_by_mastery_and_back_to_front(
+    teacher_client, classroom, course, student
+):
     first, second = course.lessons
     card(student, course.questions[second.pk][QuestionKind.CLOZE])
 
-    response = report(teacher_client, classroom, lesson_sort="-mastery")
+    def order(sort):
+        response = report(teacher_client, classroom, lesson_sort=sort)
+        return [row.pk for row in response.context["lessons"]]
 
-    assert [row.pk for row in response.context["lessons"]] == [second.pk, first.pk]
+    assert order("-mastery") == [second.pk, first.pk]
+    assert order("mastery") == [first.pk, second.pk]
+    assert order("course") == [first.pk, second.pk]
+    assert order("-course") == [second.pk, first.pk]
 
 
 @pytest.mark.parametrize("params", [{"sort": "grade"}, {"lesson_sort": "--mastery"}])
