@@ -12,7 +12,7 @@ as a class of 5.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -29,6 +29,9 @@ from quizzes.models import (
     QuestionStatus,
     QuizAttempt,
 )
+
+# The home page's recall sum per lesson: it sums whatever cards it is given, one
+# student's or a class's.
 from quizzes.overview import _recall_by_lesson
 
 LEECH_LAPSES = 8
@@ -74,15 +77,16 @@ def _class_cards(scope: ClassScope) -> QuerySet[CardState]:
     )
 
 
-def _finished_lesson_quizzes(scope: ClassScope, now: datetime) -> QuerySet[QuizAttempt]:
-    """The class's students' finished quizzes on active lessons of the class documents. One
-    of them completes its lesson for its student (as on the home page)."""
+def _completes_a_lesson(now: datetime) -> Q:
+    """A finished quiz on an active lesson: one completes the lesson for its student (the
+    home page's rule). A document test is no lesson's quiz."""
+    return Q(lesson__isnull=False, lesson__archived_at__isnull=True, submitted_at__lte=now)
+
+
+def _class_attempts(scope: ClassScope) -> QuerySet[QuizAttempt]:
+    """The class's students' quizzes and tests on the class documents."""
     return QuizAttempt.objects.filter(
-        user__in=scope.student_ids(),
-        document__in=scope.document_ids,
-        lesson__isnull=False,
-        lesson__archived_at__isnull=True,
-        submitted_at__lte=now,
+        user__in=scope.student_ids(), document__in=scope.document_ids
     )
 
 
@@ -142,17 +146,14 @@ def student_figures(scope: ClassScope, now: datetime) -> list[StudentFigures]:
     if not students or not scope.documents:
         return _by_name(students.values())
 
-    finished_lesson = Q(
-        lesson__isnull=False, lesson__archived_at__isnull=True, submitted_at__lte=now
-    )
     share = Cast("score", FloatField()) * 100.0 / F("max_score")
     for pk, average, completed, started, submitted in (
-        QuizAttempt.objects.filter(user__in=scope.student_ids(), document__in=scope.document_ids)
+        _class_attempts(scope)
         .order_by()
         .values("user_id")
         .annotate(
             average=Avg(share, filter=Q(submitted_at__isnull=False, max_score__gt=0)),
-            completed=Count("lesson_id", distinct=True, filter=finished_lesson),
+            completed=Count("lesson_id", distinct=True, filter=_completes_a_lesson(now)),
             started=Max("started_at"),
             submitted=Max("submitted_at"),
         )
@@ -184,7 +185,7 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def _by_name(rows: Any) -> list[StudentFigures]:
+def _by_name(rows: Iterable[StudentFigures]) -> list[StudentFigures]:
     return sorted(rows, key=lambda row: (row.name.casefold(), row.username.casefold(), row.pk))
 
 
@@ -248,7 +249,8 @@ def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[L
         CardState.objects.filter(user__in=scope.student_ids(), question__in=card_ids), now
     )
     completed = dict(
-        _finished_lesson_quizzes(scope, now)
+        _class_attempts(scope)
+        .filter(_completes_a_lesson(now))
         .order_by()
         .values("lesson_id")
         .annotate(students=Count("user_id", distinct=True))
