@@ -262,7 +262,15 @@ class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("lesson"), ordering="lesson__heading")
     def lesson_heading(self, obj: Question) -> str:
-        return f"{obj.lesson.document.title} › {obj.lesson.heading}"
+        # Shortened so the statistics columns fit beside it; the whole name on hover.
+        lesson, document = obj.lesson.heading, obj.lesson.document.title
+        return format_html(
+            '<span title="{} › {}">{} › {}</span>',
+            document,
+            lesson,
+            Truncator(document).chars(24),
+            Truncator(lesson).chars(36),
+        )
 
     @admin.display(description=_("as a student sees it"))
     def preview(self, obj: Question) -> str:

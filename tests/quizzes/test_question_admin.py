@@ -367,3 +367,13 @@ def test_the_preview_has_no_inline_styles(teacher_client, teacher):
     preview = page[page.index('<div class="question-preview">') :]
     preview = preview[: preview.index("</div>")]
     assert "style=" not in preview and "True" in preview
+
+
+def test_the_list_shortens_long_lesson_names_and_gives_them_whole_on_hover(
+    teacher_client, teacher
+):
+    imported(teacher)
+    page = teacher_client.get(reverse("admin:quizzes_question_changelist")).content.decode()
+    whole = "Engineers Finish the Longest Rail Tunnel Under the Alps › Planning and Funding"
+    assert f'title="{whole}"' in page
+    assert "Engineers Finish the Lo… › Planning and Funding</span>" in page
