@@ -221,6 +221,11 @@ def run(database: str, rounds: int, warmup: int) -> int:
     try:
         started = time.perf_counter()
         teacher, classroom = seed(secrets.token_hex(4))
+        if connections["default"].vendor == "postgresql":
+            # Planner statistics, as autovacuum gathers them soon after a bulk load: without
+            # them PostgreSQL guesses the row counts of a freshly filled table.
+            with connections["default"].cursor() as cursor:
+                cursor.execute("ANALYZE")
         print(
             f"seeded {STUDENTS} students, {LESSONS} lessons x {QUESTIONS_PER_LESSON} "
             f"questions, {ANSWERS:,} answers, review logs and card states "

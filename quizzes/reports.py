@@ -29,10 +29,7 @@ from quizzes.models import (
     QuestionStatus,
     QuizAttempt,
 )
-
-# The home page's recall sum per lesson: it sums whatever cards it is given, one
-# student's or a class's.
-from quizzes.overview import _recall_by_lesson
+from quizzes.recall import recall
 
 LEECH_LAPSES = 8
 """A card forgotten this many times after it was learnt is a leech: more reviews will not
@@ -90,6 +87,81 @@ def _class_attempts(scope: ClassScope) -> QuerySet[QuizAttempt]:
     )
 
 
+# Cards ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CardFigures:
+    """One pass over the class's card states, shared by the student and lesson tables."""
+
+    by_student: dict[int, tuple[int, datetime | None]]
+    """Student id -> (cards due now, latest review of any card of the class documents)."""
+    recall_by_lesson: dict[int, float]
+    """Active lesson id -> the sum of the class's recall of its cards."""
+    cards_per_lesson: Counter[int]
+    """Active lesson id -> its cards (published questions)."""
+
+
+LITERAL_CARDS = 5_000
+"""Up to this many questions, the card query names them in a literal list (see
+:func:`card_figures`); beyond, in a subquery (SQLite caps a query's parameters)."""
+
+
+def card_figures(scope: ClassScope, now: datetime, *, lessons: bool = True) -> CardFigures:
+    """The class's card states, by student and by lesson (three queries: the questions,
+    the states by student, the recall by lesson unless ``lessons`` is false).
+
+    A card (published, on an active lesson) counts towards due and mastery; a review of
+    any question of the class documents counts as activity. The questions are read first
+    and named in the state queries as lists: SQLite then walks each student's states by
+    the user-and-question index rather than each question's students, and the student
+    query needs no join at all.
+    """
+    if not scope.documents:
+        return CardFigures(by_student={}, recall_by_lesson={}, cards_per_lesson=Counter())
+    questions = Question.objects.filter(lesson__document__in=scope.document_ids)
+    rows = list(questions.values_list("id", "lesson_id", "status", "lesson__archived_at"))
+    card_lessons = {
+        pk: lesson_id
+        for pk, lesson_id, status, archived in rows
+        if status == QuestionStatus.PUBLISHED and archived is None
+    }
+    if len(rows) <= LITERAL_CARDS:
+        every: Any = [pk for pk, *_rest in rows]
+        cards: Any = list(card_lessons)
+    else:
+        every = questions.values("pk")
+        cards = questions.filter(
+            status=QuestionStatus.PUBLISHED, lesson__archived_at__isnull=True
+        ).values("pk")
+    states = CardState.objects.filter(user__in=scope.student_ids()).order_by()
+    by_student = {
+        student: (due, reviewed)
+        for student, due, reviewed in states.filter(question__in=every)
+        .values("user_id")
+        .annotate(
+            due=Count("id", filter=Q(due__lte=now, question__in=cards)),
+            reviewed=Max("last_review"),
+        )
+        .values_list("user_id", "due", "reviewed")
+    }
+    recall_by_lesson = (
+        {}
+        if not lessons
+        else dict(
+            states.filter(question__in=cards)
+            .values("question__lesson_id")
+            .annotate(recall=recall(now))
+            .values_list("question__lesson_id", "recall")
+        )
+    )
+    return CardFigures(
+        by_student=by_student,
+        recall_by_lesson=recall_by_lesson,
+        cards_per_lesson=Counter(card_lessons.values()),
+    )
+
+
 # Students ------------------------------------------------------------------------------
 
 
@@ -119,9 +191,11 @@ def _display_name(username: str, first: str, last: str) -> str:
     return f"{first} {last}".strip() or username
 
 
-def student_figures(scope: ClassScope, now: datetime) -> list[StudentFigures]:
+def student_figures(
+    scope: ClassScope, now: datetime, *, cards: CardFigures | None = None
+) -> list[StudentFigures]:
     """Every student of the class with their figures, by name (three queries: the
-    students, their quizzes, their cards).
+    students, their quizzes, and their cards unless ``cards`` already holds them).
 
     Last active reads the card states' last review rather than the review logs: a card
     state is the fold of its logs, so its last review is their latest, and there are
@@ -164,16 +238,8 @@ def student_figures(scope: ClassScope, now: datetime) -> list[StudentFigures]:
         row.completed = completed
         row.last_active = _latest(started, submitted)
 
-    studied = CardState.objects.filter(
-        user__in=scope.student_ids(), question__lesson__document__in=scope.document_ids
-    )
-    card = Q(question__status=QuestionStatus.PUBLISHED, question__lesson__archived_at__isnull=True)
-    for pk, due, reviewed in (
-        studied.order_by()
-        .values("user_id")
-        .annotate(due=Count("id", filter=card & Q(due__lte=now)), reviewed=Max("last_review"))
-        .values_list("user_id", "due", "reviewed")
-    ):
+    cards = cards if cards is not None else card_figures(scope, now, lessons=False)
+    for pk, (due, reviewed) in cards.by_student.items():
         row = students[pk]
         row.due = due
         row.last_active = _latest(row.last_active, reviewed)
@@ -213,21 +279,16 @@ class LessonFigures:
         return None if self.mastery is None else round(self.mastery * 100)
 
 
-LITERAL_CARDS = 5_000
-"""Up to this many cards, the recall query names them in a literal list (see
-:func:`lesson_figures`); beyond, in a subquery (SQLite caps a query's parameters)."""
-
-
-def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[LessonFigures]:
+def lesson_figures(
+    scope: ClassScope, now: datetime, *, students: int, cards: CardFigures | None = None
+) -> list[LessonFigures]:
     """The active lessons of the class documents in course order (document title, then
     position), each with its mastery across the class's ``students`` students and how
-    many of them completed it (four queries).
+    many of them completed it (two queries, and :func:`card_figures` unless ``cards``
+    holds it).
 
     A lesson's mastery is the home page's, averaged over the students: the sum of every
-    student's recall of the lesson's cards over cards x students. The cards are read
-    first and named in the recall query as a list: SQLite then walks each student's cards
-    (the user-and-question index) rather than each card's students, which halves the
-    time for a class of hundreds.
+    student's recall of the lesson's cards over cards x students.
     """
     if not scope.documents:
         return []
@@ -237,17 +298,8 @@ def lesson_figures(scope: ClassScope, now: datetime, *, students: int) -> list[L
         .order_by("document__title", "document_id", "position", "id")
         .values_list("id", "document__title", "heading", "position")
     )
-    cards = Question.objects.published().filter(lesson__in=[pk for pk, *_rest in lessons])
-    card_lessons = list(cards.values_list("id", "lesson_id"))
-    per_lesson = Counter(lesson_id for _pk, lesson_id in card_lessons)
-    card_ids = (
-        [pk for pk, _lesson_id in card_lessons]
-        if len(card_lessons) <= LITERAL_CARDS
-        else cards.values("pk")
-    )
-    recall = _recall_by_lesson(
-        CardState.objects.filter(user__in=scope.student_ids(), question__in=card_ids), now
-    )
+    cards = cards if cards is not None else card_figures(scope, now)
+    per_lesson, recall = cards.cards_per_lesson, cards.recall_by_lesson
     completed = dict(
         _class_attempts(scope)
         .filter(_completes_a_lesson(now))
@@ -340,11 +392,12 @@ class ClassReport:
 def class_report(classroom: Classroom, now: datetime) -> ClassReport:
     """Students, lessons and leeches of one class: nine queries, whatever its size."""
     scope = class_scope(classroom)
-    students = student_figures(scope, now)
+    cards = card_figures(scope, now)
+    students = student_figures(scope, now, cards=cards)
     return ClassReport(
         scope=scope,
         students=students,
-        lessons=lesson_figures(scope, now, students=len(students)),
+        lessons=lesson_figures(scope, now, students=len(students), cards=cards),
         leeches=leeches(scope),
     )
 

@@ -92,6 +92,8 @@ class CardState(models.Model):
         indexes = [
             models.Index(fields=["user", "due"], name="cardstate_user_due"),
             models.Index(fields=["user", "sync_version", "id"], name="cardstate_user_sync"),
+            # A class report's leeches: each student's cards forgotten 8 times or more.
+            models.Index(fields=["user", "lapses"], name="cardstate_user_lapses"),
         ]
 
     def __str__(self) -> str:

@@ -476,3 +476,14 @@ def test_a_class_without_students_has_no_mastery_to_show(teacher_client, teacher
     lessons = report(teacher_client, classroom).context["lessons"]
 
     assert [row.mastery for row in lessons] == [None, None]
+
+
+def test_a_students_typed_name_is_shown_as_text_not_markup(teacher_client, teacher, course):
+    mallory = User.objects.create_user(
+        username="<b>mallory</b>", first_name="<script>x()</script>", password="x"
+    )
+    classroom = make_class(teacher, course.document, students=[mallory], name="Escapes")
+    page = report(teacher_client, classroom).content.decode()
+    assert "<script>x()</script>" not in page
+    assert "&lt;script&gt;x()&lt;/script&gt;" in page
+    assert '<span class="report-quiet">&lt;b&gt;mallory&lt;/b&gt;</span>' in page
