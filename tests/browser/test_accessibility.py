@@ -1,5 +1,5 @@
 """axe-core (vendored, injected into the page) finds no serious or critical violation on
-any of the student's pages, at 375 px wide with JavaScript on."""
+any of the student's pages (their classes included), at 375 px wide with JavaScript on."""
 
 from __future__ import annotations
 
@@ -64,6 +64,14 @@ def progress(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="Your progress")).to_be_visible()
 
 
+def classes_with_an_error(page: Page) -> None:
+    """The classes page, showing the join form's error for a code that matches nothing."""
+    page.get_by_role("link", name="Classes", exact=True).click()
+    page.get_by_label("Class code").fill("WRONG-CODE")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("No class has the code")).to_be_visible()
+
+
 PAGES: dict[str, Callable[[Page], None]] = {
     "home": lambda page: None,
     "lesson": lesson,
@@ -73,6 +81,7 @@ PAGES: dict[str, Callable[[Page], None]] = {
     "study front": study,
     "study back": study_back,
     "progress": progress,
+    "classes": classes_with_an_error,
 }
 
 
