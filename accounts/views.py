@@ -1,19 +1,29 @@
 """Account pages. Log in, log out and the password pages are Django's own views (see
-`accounts/urls.py`) with Lectern's templates; sign-up is here."""
+`accounts/urls.py`) with Lectern's templates; sign-up, the account page, the data
+download and deleting one's account are here."""
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.data_export import export_filename, export_user_data
 from accounts.forms import SignUpForm
 from accounts.models import User
-from accounts.services import sign_up_student
+from accounts.services import (
+    AccountDeletionRefused,
+    delete_account,
+    deletion_refusal,
+    sign_up_student,
+)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -46,3 +56,81 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+@never_cache
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """The account page: the password, the data download and deleting the account."""
+    return render(request, "accounts/account.html", {"refusal": deletion_refusal(request.user)})
+
+
+@login_required
+@never_cache
+@require_GET
+def export_data(request: HttpRequest) -> StreamingHttpResponse:
+    """Everything Lectern keeps about the requester, as a JSON file (see data_export).
+    Never cached: it is personal data."""
+    response = StreamingHttpResponse(
+        export_user_data(request.user), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(request.user)}"'
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    """The password again: deleting an account cannot be undone, so an unattended open
+    session is not enough."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own arguments
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                gettext_lazy("That is not your password. Nothing was deleted."),
+                code="password_incorrect",
+            )
+        return password
+
+
+@sensitive_post_parameters("password")
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete_my_account(request: HttpRequest) -> HttpResponse:
+    """Ask for the password, then delete the account and all of its activity (or say why
+    it cannot be deleted here), log out and go home."""
+    user = request.user
+    refusal = deletion_refusal(user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
+    if refusal is None and request.method == "POST" and form.is_valid():
+        try:
+            delete_account(user=user)
+        except AccountDeletionRefused as refused:
+            # A document or class was given to the account since the check above.
+            refusal = str(refused)
+        else:
+            logout(request)
+            messages.success(
+                request, _("Your account and all of its data have been deleted. Goodbye!")
+            )
+            return redirect("home")
+    status = 200
+    if request.method == "POST":
+        status = 403 if refusal is not None else 400
+    return render(
+        request,
+        "accounts/delete_account.html",
+        {"form": form, "refusal": refusal},
+        status=status,
+    )
