@@ -8,17 +8,69 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Production mode is an explicit switch, not "DEBUG is off": a fresh clone's tests and
+# benchmarks run with DEBUG off and no environment at all. In production the values that
+# must not fall back to a default are required, and the HTTPS settings below turn on.
+# docs/deployment.md lists the production environment.
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
+PRODUCTION = DJANGO_ENV == "production"
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG must be off when DJANGO_ENV=production: debug pages show settings."
+    )
+if PRODUCTION and not env.str("DJANGO_SECRET_KEY", default=""):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is required when DJANGO_ENV=production: set it to a long random "
+        "string (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+if PRODUCTION and not env.list("DJANGO_ALLOWED_HOSTS", default=[]):
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is required when DJANGO_ENV=production: the comma-separated "
+        "host names the site answers to, e.g. lectern.example.org."
+    )
 # The fallback key is only good for development and tests; `check --deploy` flags it.
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="django-insecure-lectern-development-key-do-not-deploy"
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Full origins (https://lectern.example.org) whose forms may post here, when a proxy or a
+# second host name makes the browser's Origin differ from the Host the app sees.
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS and security headers -------------------------------------------------------
+# Always on, whatever the mode: no MIME sniffing, no framing, referrers only to this site.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    # Cookies only over HTTPS, and HTTP redirected to HTTPS. A load balancer's health
+    # probe usually speaks plain HTTP to the app server, so /healthz is not redirected.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading asks browsers to hard-code HTTPS for the whole domain, for months, and
+        # is hard to undo: a decision for whoever owns the domain, so it is opt-in and the
+        # check that nags about it is silenced until it is chosen.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a proxy that terminates TLS, the app sees plain HTTP; the proxy says the
+# original scheme in X-Forwarded-Proto. Only trust that header when a proxy sets it
+# (and strips any the client sent), or any client could claim to be on HTTPS.
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "accounts",
@@ -37,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request, and the answer, carries its id.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Under /api/: oversized bodies (413) and foreign charsets (415) never reach a view.
@@ -124,6 +178,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# whitenoise serves the hashed names collectstatic writes (app.3f2a9c.css) with a
+# ten-year, immutable cache lifetime; files asked for by their plain name may change on
+# the next deploy, so browsers keep those for this many seconds only.
+WHITENOISE_MAX_AGE = env.int("LECTERN_STATIC_MAX_AGE", default=60)
 
 # --- Lectern --------------------------------------------------------------------------
 # Largest document accepted by the importer (upload, paste, command line), in bytes.
@@ -147,10 +205,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = LECTERN_MAX_DOCUMENT_BYTES * 2 + 1024 * 1024
 # A long document's admin page lists every lesson (two fields each) and its archive.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Logs go to stderr (gunicorn and systemd collect them), each record with the id of the
+# request it belongs to: one JSON object a line for a log pipeline, or readable text.
+LOG_FORMAT = env.str("LECTERN_LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LECTERN_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 

@@ -1,0 +1,34 @@
+"""Give every request an id: in its log records and in the X-Request-ID answer header."""
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from config.logging import request_id
+
+HEADER = "X-Request-ID"
+# A proxy's or load balancer's id is kept so one id follows the request across servers,
+# but only if it is a plain token: it is written into logs and an answer header, where
+# newlines, quotes or megabytes of text have no business.
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class RequestIdMiddleware:
+    """Take a sane incoming X-Request-ID or make one; expose it while the request runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(HEADER, "")
+        current = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = current
+        token = request_id.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response[HEADER] = current
+        return response
