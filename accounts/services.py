@@ -4,6 +4,7 @@ import logging
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from accounts.models import DeviceToken, User
@@ -82,8 +83,8 @@ def delete_account(*, user: User) -> None:
     if refusal is not None:
         raise AccountDeletionRefused(refusal)
     user_id = user.pk
-    # Table by table, children first: each is one statement, where deleting the user
-    # alone would have Django's collector load every row of a long history first.
+    # Table by table, children first, in bulk: deleting the user alone would have
+    # Django's collector load every row of a long history into memory first.
     Answer.objects.filter(attempt__user=user).delete()
     QuizAttempt.objects.filter(user=user).delete()
     ReviewLog.objects.filter(user=user).delete()
@@ -91,5 +92,10 @@ def delete_account(*, user: User) -> None:
     Membership.objects.filter(student=user).delete()
     DeviceToken.objects.filter(user=user).delete()
     SyncCounter.objects.filter(key=user_stream(user)).delete()
-    user.delete()
+    try:
+        user.delete()
+    except ProtectedError as error:
+        # Content given to the account since the check above: the transaction rolls
+        # back everything deleted so far.
+        raise AccountDeletionRefused(deletion_refusal(user) or str(error)) from error
     logger.info("account deleted", extra={"user_id": user_id})

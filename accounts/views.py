@@ -2,6 +2,8 @@
 `accounts/urls.py`) with Lectern's templates; sign-up, the account page, the data
 download and deleting one's account are here."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -89,8 +91,8 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own arguments
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.user = user
 
     def clean_password(self) -> str:
