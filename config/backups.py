@@ -24,8 +24,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 # A backup must hold this table to be one of ours: every Django database has it.
 REQUIRED_TABLE = "django_migrations"
-# Pages copied per step: small steps let the app's writers in between them.
-PAGES_PER_STEP = 1024
+# The whole file in one step, inside one read transaction: in WAL mode a reader does not
+# block writers, and a copy made in small steps restarts whenever another connection
+# writes between two steps, so under steady sync traffic it might never finish.
+PAGES_PER_STEP = -1
 
 
 class BackupError(Exception):
