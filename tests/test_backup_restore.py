@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -155,6 +157,7 @@ def test_it_refuses_a_damaged_backup(course, tmp_path):
 
 
 @sqlite_only
+@pytest.mark.slow
 def test_the_command_line_backs_up_a_live_wal_database_that_a_file_copy_would_miss(tmp_path):
     """Through manage.py on a real file database in WAL mode, as in production: a row still
     in the -wal file is in the backup, though not in a copy of the database file."""
@@ -207,3 +210,61 @@ def test_the_command_line_backs_up_a_live_wal_database_that_a_file_copy_would_mi
         assert live.execute(marker).fetchone() == (1,)
     finally:
         live.close()
+
+
+@sqlite_only
+@pytest.mark.slow
+def test_a_backup_made_while_students_write_is_consistent(tmp_path):
+    """A writer commits as fast as it can while manage.py backs up: the backup finishes,
+    passes SQLite's integrity check and holds a prefix of the writes, none half-made."""
+    database = tmp_path / "lectern.sqlite3"
+    run("backup_database", "-o", str(database))
+    writer = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    writer.execute("PRAGMA journal_mode=WAL")
+    stop = threading.Event()
+    written = []
+
+    def write() -> None:
+        while not stop.is_set():
+            n = len(written)
+            writer.execute("BEGIN IMMEDIATE")
+            for part in ("a", "b"):  # two rows per transaction: a torn copy would split them
+                writer.execute(
+                    "INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, ?)",
+                    (f"load-{part}", str(n), "2026-01-01"),
+                )
+            writer.execute("COMMIT")
+            written.append(n)
+            time.sleep(0.001)  # a busy site, not a benchmark
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        backup = tmp_path / "lectern.backup"
+        completed = subprocess.run(
+            [sys.executable, "manage.py", "backup_database", "-o", str(backup)],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{database}"},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    finally:
+        stop.set()
+        thread.join()
+        writer.close()
+
+    assert completed.returncode == 0, completed.stderr
+    assert len(written) > 10
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        a, b = (
+            copy.execute(
+                "SELECT count(*) FROM django_migrations WHERE app = ?", (f"load-{part}",)
+            ).fetchone()[0]
+            for part in "ab"
+        )
+    copy.close()
+    assert a == b
+    assert 0 < a <= len(written)
