@@ -4,6 +4,8 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from config.logging import request_id
@@ -25,10 +27,15 @@ class RequestIdMiddleware:
         incoming = request.headers.get(HEADER, "")
         current = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = current
-        token = request_id.set(current)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Not reset on the way out: Django logs "Not Found" and server errors after the
+        # middleware has returned. The id is cleared when the answer has been sent.
+        request_id.set(current)
+        response = self.get_response(request)
         response[HEADER] = current
         return response
+
+
+@receiver(request_finished, dispatch_uid="config.middleware.forget_request_id")
+def forget_request_id(**kwargs: object) -> None:
+    """Once the answer is sent, later records (between requests) carry no stale id."""
+    request_id.set("-")

@@ -2,10 +2,14 @@
 
 import json
 import logging
+import os
 import re
+import subprocess
 import sys
 
 import pytest
+from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from config.logging import JsonFormatter, RequestIdFilter, request_id
@@ -29,6 +33,8 @@ def test_an_id_from_the_proxy_is_kept(client):
     response = client.get("/healthz", headers={"X-Request-ID": "lb-7f3a.2026:42"})
 
     assert response["X-Request-ID"] == "lb-7f3a.2026:42"
+    # Cleared once the answer is sent: records between requests carry no stale id.
+    assert request_id.get() == "-"
 
 
 def test_pages_and_errors_carry_an_id_too(client):
@@ -70,7 +76,8 @@ def test_log_records_of_a_request_carry_its_id(client, caplog):
 
     [record] = [r for r in caplog.records if r.name == "quizzes.services"]
     assert record.request_id == response["X-Request-ID"] == seen[0]
-    # Outside the request the id is gone again.
+    # Once the answer has been sent, the id is gone again.
+    request_finished.send(sender=None)
     assert request_id.get() == "-"
 
 
@@ -107,3 +114,36 @@ def test_the_json_format_keeps_the_traceback():
 
     assert "ValueError: bad batch" in entry["exception"]
     assert entry["request_id"] == "-"
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_the_configured_logs_carry_the_request_id_in_the_chosen_format(log_format):
+    # A fresh process with LECTERN_LOG_FORMAT set: the settings' own LOGGING, end to end.
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "print(Client(HTTP_HOST='localhost').get('/no-such-page/')['X-Request-ID'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LECTERN_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LECTERN_LOG_FORMAT": log_format,
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    answered_id = result.stdout.strip()
+    [line] = [line for line in result.stderr.splitlines() if "no-such-page" in line]
+
+    if log_format == "json":
+        entry = json.loads(line)
+        assert entry["logger"] == "django.request"
+        assert entry["level"] == "WARNING"
+        assert entry["message"] == "Not Found: /no-such-page/"
+        assert entry["request_id"] == answered_id
+    else:
+        assert f"WARNING django.request [{answered_id}] Not Found: /no-such-page/" in line
