@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -77,7 +78,10 @@ def export_data(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         export_user_data(request.user), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(request.user)}"'
+    # A username may hold any letter: non-ASCII names are sent as RFC 6266 asks.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export_filename(request.user)
+    )
     return response
 
 

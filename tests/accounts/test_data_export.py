@@ -78,6 +78,18 @@ def test_it_is_a_json_attachment_named_after_the_user(student_client):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_username_in_any_letters_names_the_file_too(client):
+    user = User.objects.create_user(username="zoë", password=PASSWORD)
+    client.force_login(user)
+
+    response = client.get(EXPORT)
+
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''lectern-data-zo%C3%AB.json"
+    )
+    assert json.loads(b"".join(response.streaming_content))["account"]["username"] == "zoë"
+
+
 def test_it_holds_the_account_and_all_of_its_activity(active_student, course, client):
     active_student.first_name, active_student.last_name = "Sam", "Wren"
     active_student.save()
