@@ -29,10 +29,12 @@ def test_it_asks_an_anonymous_visitor_to_log_in(client):
     assert response.url == f"{reverse('login')}?next={CHANGE}"
 
 
-def test_the_nav_links_to_the_password_change_page(student_client):
+def test_the_nav_leads_to_the_password_change_page_through_the_account_page(student_client):
     html = student_client.get(reverse("home")).content.decode()
+    assert f'<a href="{reverse("account")}">sam</a>' in html
 
-    assert f'<a href="{CHANGE}">sam</a>' in html
+    account = student_client.get(reverse("account")).content.decode()
+    assert f'href="{CHANGE}"' in account
 
 
 def test_the_page_shows_a_labelled_form(student_client):
