@@ -289,7 +289,8 @@ def _question(title: str, prompt: str, body: str) -> InterchangeQuestion:
     if not right:
         raise _Malformed("No right answer: mark one with “=”.")
     if all(mark == "=" for mark, _ in parts[1:]):
-        if all("->" in choice.text for choice in choices):
+        # Matching pairs several "=a -> b"; a single right answer may hold an arrow.
+        if len(choices) > 1 and all("->" in choice.text for choice in choices):
             raise _Malformed("Matching questions (=a -> b) are not supported.")
         kind = "cloze" if BLANK in prompt else "short_answer"
         return InterchangeQuestion(

@@ -292,3 +292,8 @@ def test_any_plain_text_round_trips(prompt, answer, wrong, feedback, explanation
         InterchangeQuestion("true_false", prompt, "false", explanation=explanation),
     ]
     assert gift.load(gift.dump(questions)) == questions
+
+
+def test_a_single_right_answer_holding_an_arrow_is_a_short_answer_not_a_matching_question():
+    question = InterchangeQuestion("short_answer", "What does “->” point to?", "a -> b")
+    assert gift.load(gift.dump([question])) == [question]

@@ -337,26 +337,7 @@ def test_imported_documents_are_inert_on_the_lesson_pages(
     visit(teacher_client, reverse("admin:quizzes_document_statistics", args=[document.pk]), 0)
 
 
-WITHOUT_ARROW = tuple(p for p in PAYLOADS if "->" not in p)
-
-
-@pytest.mark.parametrize(
-    ("fmt", "payloads"),
-    [
-        ("csv", PAYLOADS),
-        ("gift", WITHOUT_ARROW),
-        pytest.param(
-            "gift",
-            PAYLOADS,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the GIFT reader takes a single =answer holding '->' for a matching "
-                "question, so a question the GIFT writer exported cannot be imported again",
-            ),
-        ),
-    ],
-    ids=["csv", "gift", "gift-with-arrow"],
-)
+@pytest.mark.parametrize(("fmt", "payloads"), [("csv", PAYLOADS), ("gift", PAYLOADS)])
 def test_imported_questions_are_inert_in_the_study_cards_and_the_admin(
     teacher_client, teacher, student, fmt, payloads
 ):
