@@ -24,8 +24,10 @@ from accounts.models import User
 from quizzes.interop import gift, quizlet_csv
 from quizzes.interop.types import InterchangeQuestion
 from quizzes.models import (
+    Choice,
     Classroom,
     Document,
+    Lesson,
     Question,
     QuestionKind,
     QuizAttempt,
@@ -220,6 +222,25 @@ def admin_course(teacher_client, teacher, student) -> Document:
     return document
 
 
+OPTION = re.compile(
+    r'<input type="radio" name="choice" value="(\d+)"[^>]*> <span>(.*?)</span>', re.S
+)
+
+
+def _a_wrong_place(page: str, lesson: Lesson) -> str:
+    """The place of an option that is not right: the options are shuffled per attempt,
+    and only a missed question shows its explanation on the result page."""
+    right = {
+        html.escape(text, quote=True)
+        for text in Choice.objects.filter(question__lesson=lesson, is_correct=True).values_list(
+            "text", flat=True
+        )
+    }
+    places = [place for place, text in OPTION.findall(page) if text not in right]
+    assert places, "no wrong option on the page"
+    return places[0]
+
+
 def test_admin_content_is_inert_on_the_students_pages(client, student, admin_course):
     client.force_login(student)
     lesson = admin_course.lessons.get(heading__contains="xss01")
@@ -242,7 +263,9 @@ def test_admin_content_is_inert_on_the_students_pages(client, student, admin_cou
         page = visit(client, attempt_url, 0)
         if markers_in(page) == ALL:  # the hostile multiple-choice question
             shown_choices |= markers_in(page)
-            answered = client.post(attempt_url, {"choice": "2", **_hidden(page)})
+            answered = client.post(
+                attempt_url, {"choice": _a_wrong_place(page, lesson), **_hidden(page)}
+            )
             assert answered.status_code == 302
             # The feedback repeats the prompt and gives the explanation.
             visit(client, answered.url, ALL)
