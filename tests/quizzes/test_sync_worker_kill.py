@@ -130,18 +130,20 @@ def test_a_retry_made_only_of_duplicates_reaches_no_fault_point(
     assert reached == []
 
 
-def test_the_kill_hook_ignores_other_points_and_other_batches(tmp_path, monkeypatch):
+def test_the_kill_hook_passes_other_points_other_batches_and_unmarked_runs(tmp_path, monkeypatch):
     flag = tmp_path / "flag"
     monkeypatch.setenv(FLAG_VARIABLE, str(flag))
     marked = uuid.uuid4()
-    flag.write_text(json.dumps({"point": faults.PUSH_COMMITTED, "review": str(marked)}))
+    mark = json.dumps({"point": faults.PUSH_COMMITTED, "review": str(marked)})
+    flag.write_text(mark)
 
     kill_at_marked_point(faults.PUSH_WRITTEN, user_id=1, review_ids=[marked])
     kill_at_marked_point(faults.PUSH_COMMITTED, user_id=1, review_ids=[uuid.uuid4()])
+
+    assert flag.read_text() == mark  # not taken: this process goes on
     flag.unlink()
     kill_at_marked_point(faults.PUSH_COMMITTED, user_id=1, review_ids=[marked])
-
-    assert not flag.exists()  # still alive: no mark, no kill
+    assert not flag.exists()  # no mark, no kill, nothing written
 
 
 # --------------------------------------------------------------------------------------
