@@ -77,8 +77,9 @@ STARTUP_SECONDS = 60
 ATTEMPT_EVERY = 4
 ATTEMPTS_PATH = "/api/v1/attempts/"
 OFFLINE_ANSWERS = {"cloze": "autumn", "true_false": "true", "short_answer": "Alder"}
-ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
-"""Method, path, status, and microseconds from reading the request to sending the answer."""
+ACCESS_LOG_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"
+"""Method, path, query string, status, and microseconds from reading the request to
+sending the answer."""
 TRANSACTION_MODE_ENV = "LECTERN_BENCH_TRANSACTION_MODE"
 """Read by ``wsgi()``: the SQLite transaction mode to run with instead of the settings'."""
 
@@ -139,12 +140,12 @@ class Gunicorn:
         self.workers = workers
         environment = {
             **os.environ,
-            **(environment or {}),
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_DEBUG": "false",
+            **(environment or {}),
         }
         command = [
             sys.executable,
