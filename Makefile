@@ -54,6 +54,8 @@ test: lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
+# Each benchmark prints its figures and targets, and fails if it misses one. The load
+# bench (gunicorn, 8 and 32 users, SQLite and PostgreSQL) comes last: BENCHMARKS.md.
 bench: install
 	$(BIN)/python bench/import_markdown.py
 	$(BIN)/python bench/generation.py
@@ -63,6 +65,7 @@ bench: install
 	$(BIN)/python bench/class_report.py
 	$(BIN)/python bench/item_statistics.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/load.py
 
 # Re-pin every dependency, with hashes, from pyproject.toml.
 lock: $(BIN)/python

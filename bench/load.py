@@ -254,6 +254,12 @@ def print_table(label: str, trivial: Phase, mix: Phase) -> None:
             f"{percentile(latencies, 0.5) * 1000:>8.1f}{percentile(latencies, 0.99) * 1000:>8.1f}"
             f"{mean:>10.1f}{rate:>8,.0f}{rate / base:>10.0%}"
         )
+    print(
+        "(p50/p99: client side, sending to reading the whole answer; server ms: gunicorn's "
+        "mean time per request;\n req/s: the rate the server would answer that endpoint "
+        "at alone, = mix rate x mean server ms of all / its mean server ms; % trivial: "
+        "over the trivial view's, same phase)"
+    )
     for phase in (trivial, mix):
         if phase.results.errors:
             print(f"errors: {phase.results.errors}")
