@@ -3,7 +3,9 @@
 Tokens are django-rest-knox `DeviceToken`s: the client sees the token once, the database
 keeps only its digest, and each one expires after `LECTERN_API_TOKEN_DAYS`. Logging in is
 throttled per client IP and per submitted username in Django's default cache, which every
-worker process shares (Redis or the database cache table).
+worker process shares (Redis or the database cache table), and, like the site's log-in
+page, locked for a while after repeated failures at one username from one address
+(accounts/lockout.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from accounts.lockout import client_ip, cool_off_minutes, lockout_message
 from accounts.models import DeviceToken, User
 
 # The one answer to every failed log-in, whichever of the username or password was wrong
@@ -52,10 +55,9 @@ class LoginIPThrottle(_LoginThrottle):
     def get_ident(self, request: Request) -> str:
         # Unless REST_FRAMEWORK["NUM_PROXIES"] says how many proxies stand in front, DRF
         # would take the client's own X-Forwarded-For header at its word, and a new
-        # made-up address each time would escape this throttle.
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR") or ""
-        return super().get_ident(request)
+        # made-up address each time would escape this throttle. The lock-out counts the
+        # same address.
+        return client_ip(request) or ""
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.key_for(self.get_ident(request))
@@ -72,6 +74,19 @@ class LoginUsernameThrottle(_LoginThrottle):
         if not isinstance(username, str):
             return None  # the serializer refuses the request anyway
         return self.key_for(username.strip().casefold())
+
+
+class LockedOut(exceptions.APIException):
+    """Too many failed log-ins at this username from this address: refused, whatever the
+    password, until the cool-off ends (django-axes keeps the count)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(lockout_message(request))
+        # DRF's exception handler turns `wait` into the Retry-After header.
+        self.wait = cool_off_minutes(request) * 60
 
 
 # --- Serializers -------------------------------------------------------------------------
@@ -98,10 +113,13 @@ class LoginSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # Django's backend refuses inactive accounts and runs the password hasher for
         # unknown usernames too, so neither the answer nor its timing tells them apart.
-        user = authenticate(
-            self.context.get("request"), username=attrs["username"], password=attrs["password"]
-        )
+        request = self.context.get("request")
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
         if user is None:
+            # Set by django-axes on this request when the pair is (or has just become)
+            # locked out.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(request)
             raise serializers.ValidationError(BAD_CREDENTIALS, code="authorization")
         attrs["user"] = user
         return attrs
@@ -171,8 +189,10 @@ class LoginView(APIView):
             415: UNSUPPORTED,
             429: OpenApiResponse(
                 DETAIL_SCHEMA,
-                description="Too many attempts from this address or at this username; "
-                "the Retry-After header says when to try again.",
+                description="Too many attempts from this address or at this username, or "
+                "too many failed ones at this username from this address (then even the "
+                "right password is refused for a while); the Retry-After header says when "
+                "to try again.",
             ),
         },
     )

@@ -1,7 +1,11 @@
 """Account forms."""
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -29,3 +33,31 @@ class SignUpForm(UserCreationForm):
                 _("An account with this email already exists."), code="email_taken"
             )
         return email
+
+
+class DeleteAccountForm(forms.Form):
+    """The password again: deleting an account cannot be undone, so an unattended open
+    session is not enough. The password is checked through `authenticate`, like a log-in,
+    so failures count towards the lock-out (accounts/lockout.py): an open session cannot
+    be used to guess the password either."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                _("That is not your password. Nothing was deleted."),
+                code="password_incorrect",
+            )
+        return password

@@ -2,9 +2,6 @@
 `accounts/urls.py`) with Lectern's templates; sign-up, the account page, the data
 download and deleting one's account are here."""
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,13 +10,12 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.data_export import export_filename, export_user_data
-from accounts.forms import SignUpForm
+from accounts.forms import DeleteAccountForm, SignUpForm
 from accounts.models import User
 from accounts.services import (
     AccountDeletionRefused,
@@ -52,7 +48,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error("email", _("An account with this email already exists."))
         else:
-            login(request, user)
+            # Named, since the lock-out backend comes first and logs nobody in.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
                 _("Welcome to Lectern, %(username)s!") % {"username": user.get_username()},
@@ -85,30 +82,6 @@ def export_data(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-class DeleteAccountForm(forms.Form):
-    """The password again: deleting an account cannot be undone, so an unattended open
-    session is not enough."""
-
-    password = forms.CharField(
-        label=gettext_lazy("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(
-                gettext_lazy("That is not your password. Nothing was deleted."),
-                code="password_incorrect",
-            )
-        return password
-
-
 @sensitive_post_parameters("password")
 @login_required
 @never_cache
@@ -118,7 +91,9 @@ def delete_my_account(request: HttpRequest) -> HttpResponse:
     it cannot be deleted here), log out and go home."""
     user = request.user
     refusal = deletion_refusal(user)
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
+    form = DeleteAccountForm(
+        request.POST if request.method == "POST" else None, user=user, request=request
+    )
     if refusal is None and request.method == "POST" and form.is_valid():
         try:
             delete_account(user=user)

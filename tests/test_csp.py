@@ -71,6 +71,14 @@ def test_the_api_documentation_loads_its_start_up_script_as_a_file(client):
     assert 'href="/static/css/api_docs.css"' in page
 
 
+def test_the_lock_out_page_carries_the_policy_too(client, student):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": "sam", "password": "guess"})
+
+    assert response.status_code == 429
+    assert policy_of(response) == POLICY
+
+
 def test_htmx_is_told_not_to_add_its_inline_indicator_style(client):
     html = client.get(reverse("login")).content.decode()
 
