@@ -288,6 +288,9 @@ if REDIS_URL:
             "KEY_PREFIX": "lectern",
         }
     }
+    # Sessions are read from Redis and written through to the database: a request skips
+    # the session query, and a Redis restart (or eviction) logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
