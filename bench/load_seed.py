@@ -3,10 +3,10 @@
 The students, the course and the review history are bench/student_pages.py's seed (1,000
 students, 20 documents x 10 lessons x 10 questions, 100,000 review logs and their card
 states, all written in bulk). On top of it, each student gets what a signed-in browser
-and a synced phone hold, written in bulk too rather than earned through the login form
+and a synced phone hold, written directly rather than earned through the login form
 (whose password hashing would cost more CPU than the load itself):
 
-- a session, as ``django.contrib.auth.login`` writes it (user id, backend, the hash of
+- a session, as ``django.contrib.auth.login`` stores it (user id, backend, the hash of
   the password), so the session cookie alone signs the student in;
 - a device token for the API (django-rest-knox, stored hashed);
 - a sync cursor at the end of every stream, as a device holds after a full pull: its
@@ -15,11 +15,9 @@ and a synced phone hold, written in bulk too rather than earned through the logi
 
 from __future__ import annotations
 
-import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from student_pages import STUDENTS, seed
@@ -75,37 +73,31 @@ def seed_load() -> tuple[list[Student], Course]:
 
 
 def _sessions(users: list[Any]) -> list[str]:
-    """A signed-in session per student, as ``login()`` stores it; their keys."""
+    """A signed-in session per student, as ``login()`` stores it, through the configured
+    session engine (so the server finds it whatever that engine is); their keys."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
+    from django.db import transaction
 
-    expire = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    engine = import_module(settings.SESSION_ENGINE)
     # The backend login() records is the one that checked the password: Django's own
     # (any other listed, such as a lockout check, only refuses).
     backend = next(
         (path for path in settings.AUTHENTICATION_BACKENDS if path.endswith(".ModelBackend")),
         settings.AUTHENTICATION_BACKENDS[-1],
     )
-    store = SessionStore()
-    rows = [
-        Session(
-            session_key=secrets.token_hex(16),
-            session_data=store.encode(
-                {
-                    SESSION_KEY: str(user.pk),
-                    BACKEND_SESSION_KEY: backend,
-                    HASH_SESSION_KEY: user.get_session_auth_hash(),
-                }
-            ),
-            expire_date=expire,
-        )
-        for user in users
-    ]
-    Session.objects.bulk_create(rows, batch_size=500)
-    return [row.session_key for row in rows]
+    keys = []
+    with transaction.atomic():  # one commit for the thousand
+        for user in users:
+            store = engine.SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = backend
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            keys.append(store.session_key)
+    return keys
 
 
 def _tokens(users: list[Any]) -> list[str]:
