@@ -46,6 +46,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 
 from load_seed import Course, Student, seed_load
 from load_users import ENDPOINTS, Results, client_process, endpoint
@@ -120,14 +121,21 @@ def drive(
             context.Process(
                 target=client_process,
                 args=(server.port, [students[u::users] for u in mine], course, mode, window),
-                kwargs={"seed": number, "queue": queue},
+                # A new sequence of tasks each phase: the log's size differs.
+                kwargs={"seed": offset + number, "queue": queue},
             )
         )
     for process in workers:
         process.start()
     results = Results()
-    for _ in workers:
-        results.merge(queue.get(timeout=seconds + 180))
+    waiting = len(workers)
+    while waiting:
+        try:
+            results.merge(queue.get(timeout=1))
+            waiting -= 1
+        except Empty:
+            if not any(process.is_alive() for process in workers) and queue.empty():
+                raise SystemExit("a client process died without its results") from None
     for process in workers:
         process.join()
     time.sleep(LOG_SETTLE_SECONDS)
@@ -266,7 +274,8 @@ def print_table(label: str, trivial: Phase, mix: Phase) -> None:
 
 
 def print_targets(label: str, runs: list[tuple[Phase, Phase]], log: str) -> bool:
-    """The targets over every user count; True if all are met."""
+    """The targets over every user count; True if none failed (a target whose user
+    count was not run is not checked, and says so)."""
     errors = sum(sum(p.results.errors.values()) for run in runs for p in run)
     slow = [
         f"{name} {percentile(mix.results.latencies[name], 0.99) * 1000:.0f} ms"
@@ -280,29 +289,35 @@ def print_targets(label: str, runs: list[tuple[Phase, Phase]], log: str) -> bool
     low = []
     for _trivial, mix in runs:
         rates = throughputs(mix)
-        base = rates.get("trivial view", math.nan)
+        if "trivial view" not in rates:
+            low.append(f"no trivial view in the mix at {mix.users} users (run longer)")
+            continue
         for name in PAGES:
             if not mix.results.latencies.get(name):
                 continue  # not requested in this phase (a short run)
             if name not in rates:
                 low.append(f"{name}: no server time in gunicorn's log at {mix.users} users")
-            elif not rates[name] >= SHARE_TARGET * base:
-                low.append(f"{name} {rates[name] / base:.0%} at {mix.users} users")
+            elif not rates[name] >= SHARE_TARGET * rates["trivial view"]:
+                low.append(
+                    f"{name} {rates[name] / rates['trivial view']:.0%} at {mix.users} users"
+                )
     verdicts = [
         (
             f"0 errors ({errors}; gunicorn's log: {log.count(LOCKED)} '{LOCKED}', "
             f"{log.count('Traceback')} tracebacks)",
-            errors == 0,
+            "PASS" if errors == 0 else "FAIL",
         ),
         (
             f"p99 <= {P99_TARGET_MS:.0f} ms at {P99_TARGET_USERS} users for page views"
             + (f" (over: {', '.join(slow)})" if slow else ""),
-            measured_p99 and not slow,
+            ("FAIL" if slow else "PASS")
+            if measured_p99
+            else f"NOT RUN ({P99_TARGET_USERS} users)",
         ),
         (
             f"every page at >= {SHARE_TARGET:.0%} of the trivial view's throughput"
             + (f" (under: {', '.join(low)})" if low else ""),
-            not low,
+            "FAIL" if low else "PASS",
         ),
     ]
     if "Traceback" in log:
@@ -312,11 +327,9 @@ def print_targets(label: str, runs: list[tuple[Phase, Phase]], log: str) -> bool
             "\ngunicorn's first traceback (end):\n" + "\n".join(first[max(1, ends - 6) : ends + 1])
         )
     print(f"\ntargets ({label}):")
-    for text, passed in verdicts:
-        print(f"  {text} -> {'PASS' if passed else 'FAIL'}")
-    if not measured_p99:
-        print(f"  (the p99 target is for {P99_TARGET_USERS} users, not run)")
-    return all(passed for _text, passed in verdicts)
+    for text, verdict in verdicts:
+        print(f"  {text} -> {verdict}")
+    return all(verdict != "FAIL" for _text, verdict in verdicts)
 
 
 def main() -> int:
