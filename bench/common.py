@@ -9,7 +9,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_e1dcd94bf3adf209.txt"
+# The article-sized document generation is timed on: a real article of the reader's own
+# when LECTERN_SEED_DOCUMENT names one, else the demo course's longer document.
+SEED = Path(
+    os.environ.get("LECTERN_SEED_DOCUMENT") or ROOT / "quizzes" / "demo" / "the-printing-press.md"
+)
 WORDS = """
 river delta glacier basalt monsoon harbour treaty senate empire merchant orbit comet lattice
 enzyme protein neuron quartz granite valley plateau archive ledger voyage compass meridian

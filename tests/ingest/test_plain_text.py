@@ -1,5 +1,6 @@
 """Plain text: title line, short unpunctuated headings, runs of heading lines."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,10 @@ from quizzes.ingest.text import ends_in_punctuation, is_heading_like
 
 from .helpers import all_text, fixture_bytes
 
-SEED = Path("/work/shared/seeds/000_e1dcd94bf3adf209.txt")
+# A real article in the plain-text shape (title line, paragraphs, short heading lines),
+# when the reader has one: LECTERN_SEED_DOCUMENT names the file.
+_SEED = os.environ.get("LECTERN_SEED_DOCUMENT", "")
+SEED = Path(_SEED) if _SEED else None
 
 
 def headings(parsed):
@@ -17,8 +21,8 @@ def headings(parsed):
 
 
 def test_real_sample_article():
-    if not SEED.exists():
-        pytest.skip("the sample article is not available here")
+    if SEED is None or not SEED.is_file():
+        pytest.skip("no real article given: set LECTERN_SEED_DOCUMENT to a plain-text file")
     data = SEED.read_bytes()
     parsed = parse(data, filename=SEED.name)
     lines = [line for line in data.decode("utf-8").split("\n") if line.strip()]
@@ -26,8 +30,7 @@ def test_real_sample_article():
     assert parsed.title == lines[0]
     assert parsed.sections[0].heading == "Introduction"
     assert parsed.sections[0].body == lines[1]
-    # seven lessons: the introduction, then one per short heading line, in order
-    assert len(parsed.sections) == 7
+    # the introduction, then one lesson per short heading line, in order
     assert headings(parsed)[1:] == [line for line in lines[2:-1] if len(line) < 60]
     # the last paragraph, after two blank lines, stays in the last section
     assert parsed.sections[-1].body.endswith(lines[-1])
