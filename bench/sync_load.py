@@ -162,6 +162,9 @@ class Gunicorn:
             str(workers),
             "--threads",
             "1",
+            # gunicorn's control socket is one path per user: a second gunicorn (a test,
+            # another bench) would fight over it.
+            "--no-control-socket",
         ]
         if access_log is not None:
             command += [
