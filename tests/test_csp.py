@@ -49,6 +49,11 @@ def test_the_policy_is_on_the_students_and_the_admins_pages(student_client, supe
     client.force_login(superuser)
     assert policy_of(client.get("/admin/")) == POLICY
     assert policy_of(client.get("/admin/quizzes/question/")) == POLICY
+    # Where an administrator sees and clears lock-outs: no inline style there either.
+    lockouts = client.get("/admin/axes/accessattempt/")
+    assert lockouts.status_code == 200
+    assert policy_of(lockouts) == POLICY
+    assert "<style" not in lockouts.content.decode()
 
 
 @pytest.mark.parametrize(
