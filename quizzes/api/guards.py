@@ -1,6 +1,14 @@
-"""Request guards for the API: refuse what no view should ever have to parse.
+"""Request guards: refuse what no view should ever have to parse.
 
-Under /api/ only, before any view runs:
+On every path, before any view runs:
+
+- a query string, or a form body (``application/x-www-form-urlencoded``), whose bytes
+  are not UTF-8 -> 400: Django would quietly turn them into U+FFFD and a view would take
+  the result for what the user typed (an import, an answer);
+- a form sent with a ``charset`` other than UTF-8 or US-ASCII -> 415: Django decodes the
+  form with it, and one that is not a text codec (``zlib_codec``) is a server error.
+
+Under /api/, also:
 
 - a body over ``API_MAX_BODY_BYTES`` (by its Content-Length, or counted as it is read
   when the body is sent chunked) -> 413, and the body is not read any further;
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse
@@ -33,10 +42,18 @@ class ApiRequestGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
+            refusal = _encoding_refusal(request)
+            if refusal is not None:
+                return HttpResponse(
+                    refusal[1], status=refusal[0], content_type="text/plain; charset=utf-8"
+                )
             return self.get_response(request)
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
+        encoding = _encoding_refusal(request)
+        if encoding is not None:
+            return error_response(*encoding)
         return _as_json_error(self.get_response(request))
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
@@ -68,6 +85,43 @@ class ApiRequestGuardMiddleware:
             request.META["CONTENT_LENGTH"] = str(len(body))
             request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[attr-defined]  # Django reads the body from here
         return None
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _encoding_refusal(request: HttpRequest) -> tuple[int, str] | None:
+    """A status and message for a query string or form body that is not UTF-8."""
+    if not _is_utf_8(_wsgi_bytes(request.META.get("QUERY_STRING", ""))):
+        return 400, _("The address holds characters that are not UTF-8.")
+    media_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+    if media_type not in FORM_TYPES:
+        return None
+    charset = params.get("charset")
+    if charset is not None and charset.lower() not in ALLOWED_CHARSETS:
+        return 415, _("Unsupported charset “%(charset)s”: send UTF-8.") % {"charset": charset[:40]}
+    if media_type == "application/x-www-form-urlencoded" and not _is_utf_8(
+        request.body.replace(b"+", b" ")
+    ):
+        return 400, _("The form holds characters that are not UTF-8.")
+    return None
+
+
+def _wsgi_bytes(value: str) -> bytes:
+    """The bytes a WSGI server received (it hands them on as ISO-8859-1 text)."""
+    try:
+        return value.encode("iso-8859-1")
+    except UnicodeEncodeError:  # not from a WSGI server: already text
+        return value.encode("utf-8", "surrogatepass")
+
+
+def _is_utf_8(encoded: bytes) -> bool:
+    """Whether percent-encoded bytes decode as UTF-8."""
+    try:
+        unquote_to_bytes(encoded).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _charset(content_type: str) -> str | None:
