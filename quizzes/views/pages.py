@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from quizzes import overview
 from quizzes.models import Lesson, Question
 from quizzes.rendering import render_markdown
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors get an invitation to log in; a signed-in user gets their documents."""
     context = {}
@@ -22,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", context)
 
 
+@require_safe
 @login_required
 def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(

@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from quizzes import reports
 from quizzes.models import Classroom
@@ -126,6 +127,7 @@ def _student_rows(rows: Iterable[reports.StudentFigures]) -> SafeString:
     return mark_safe("\n".join(html))  # noqa: S308 - every typed text is escaped above
 
 
+@require_safe
 @staff_member_required
 def class_report(request: HttpRequest, class_id: int) -> HttpResponse:
     classroom = _classroom_for(request, class_id)
@@ -258,6 +260,7 @@ CSV_TABLES = {
 }
 
 
+@require_safe
 @staff_member_required
 def class_report_csv(request: HttpRequest, class_id: int) -> HttpResponse:
     """One table per file (``?table=students``, the default, ``lessons`` or

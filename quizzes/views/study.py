@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -113,8 +113,30 @@ def read_token(raw: str, *, user: User) -> CardToken:
 class RevealForm(forms.Form):
     """What the student gave on the front: typed text, or a chosen option."""
 
-    response = forms.CharField(required=False, max_length=500)
-    choice = forms.CharField(required=False, max_length=20)
+    response = forms.CharField(
+        required=False,
+        max_length=500,
+        error_messages={
+            "max_length": gettext_lazy("Your answer is too long: keep it under 500 characters."),
+            "null_characters_not_allowed": _(
+                "Your answer contains a null character; type it again without it."
+            ),
+        },
+    )
+    choice = forms.CharField(
+        required=False,
+        max_length=20,
+        error_messages={
+            key: gettext_lazy("That option is not one of this card's options.")
+            for key in ("max_length", "null_characters_not_allowed")
+        },
+    )
+
+    def first_error(self) -> str:
+        """The message to show the student."""
+        for errors in self.errors.values():
+            return str(errors[0])
+        return ""
 
 
 class RatingForm(forms.Form):
@@ -271,7 +293,7 @@ def reveal(request: HttpRequest) -> HttpResponse:
         return redirect("study")
     form = RevealForm(data)
     if not form.is_valid():
-        return _bad_request(request, _("Your answer is too long: keep it under 500 characters."))
+        return _bad_request(request, form.first_error())
     try:
         outcome = _grade(question, form.cleaned_data["response"], form.cleaned_data["choice"])
     except ValueError as error:
