@@ -198,6 +198,14 @@ def import_questions(
             % {"line": line},
             [(line, "This line is not UTF-8 text.")],
         ) from None
+    if "\x00" in text:
+        # No database column takes it (PostgreSQL refuses it in text): say where it is.
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise QuestionImportError(
+            _("The file holds a null character (line %(line)d): it is not a text file.")
+            % {"line": line},
+            [(line, _("This line holds a null character."))],
+        )
     try:
         loaded = _TEXT_FORMATS[format].load(text)
     except InterchangeError as error:
