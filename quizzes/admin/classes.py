@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from quizzes.admin.refusals import CheckedInlineFormSet, RefusalStatusMixin
 from quizzes.models import Classroom, Document, Membership
 from quizzes.services import (
     AddStudentsError,
@@ -95,6 +96,7 @@ class ClassroomForm(forms.ModelForm):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = CheckedInlineFormSet
     template = "admin/quizzes/classroom/students_inline.html"
     fields = ["username", "full_name", "joined_at"]
     readonly_fields = fields
@@ -139,7 +141,7 @@ def give_new_join_codes(
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(RefusalStatusMixin, admin.ModelAdmin):
     form = ClassroomForm
     list_display = ["name", "join_code", "student_count", "document_count", "report"]
     search_fields = ["name", "join_code"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.interop import DocumentInteropMixin
 from quizzes.admin.lessons import regenerate_lessons
+from quizzes.admin.refusals import CheckedInlineFormSet, RefusalStatusMixin
 from quizzes.admin.statistics import DocumentStatisticsMixin
 from quizzes.forms import DocumentImportForm
 from quizzes.models import Document, Lesson, QuestionStatus
@@ -23,6 +24,7 @@ from quizzes.services import ImportResult, import_document
 
 class LessonInline(admin.TabularInline):
     model = Lesson
+    formset = CheckedInlineFormSet
     fields = ["position", "heading", "archived_at"]
     readonly_fields = fields
     extra = 0
@@ -79,7 +81,9 @@ def import_report(result: ImportResult) -> SafeString:
 
 
 @admin.register(Document)
-class DocumentAdmin(DocumentInteropMixin, DocumentStatisticsMixin, admin.ModelAdmin):
+class DocumentAdmin(
+    RefusalStatusMixin, DocumentInteropMixin, DocumentStatisticsMixin, admin.ModelAdmin
+):
     form = DocumentImportForm
     list_display = ["title", "source_format", "owner", "lesson_count", "drafts", "updated_at"]
     search_fields = ["title"]

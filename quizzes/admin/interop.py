@@ -131,6 +131,7 @@ class DocumentInteropMixin(admin.ModelAdmin):
                 )
                 return None
             return _download(documents, form.cleaned_data["format"])
+        status = 400 if confirmed else 200  # a format that is not one of the choices
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -140,7 +141,7 @@ class DocumentInteropMixin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
         }
-        return TemplateResponse(request, self.export_template, context)
+        return TemplateResponse(request, self.export_template, context, status=status)
 
 
 def _download(documents: list[Document], file_format: str) -> HttpResponse:
@@ -226,4 +227,6 @@ class LessonInteropMixin(admin.ModelAdmin):
             "max_size": ingest.human_size(MAX_IMPORT_BYTES),
             "media": self.media + form.media,
         }
-        return TemplateResponse(request, self.import_template, context)
+        # A refused file (or form) is the page again, with its problems, as a 400.
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, self.import_template, context, status=status)

@@ -14,16 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.filters import DocumentFilter
 from quizzes.admin.interop import LessonInteropMixin
+from quizzes.admin.refusals import BoundedTextMixin, CheckedInlineFormSet, RefusalStatusMixin
 from quizzes.models import Lesson, Question, QuestionOrigin
 from quizzes.services import generate_questions
 from quizzes.services.questions import renumber_questions
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(BoundedTextMixin, admin.StackedInline):
     """The lesson's questions in the order the admin, exports and the study queue use;
     change a position to move one (the lesson is renumbered 1..n on save)."""
 
     model = Question
+    formset = CheckedInlineFormSet
     fields = ["position", "kind", "status", "prompt", "answer", "explanation"]
     ordering = ["position", "id"]
     extra = 0
@@ -44,7 +46,7 @@ def regenerate_lessons(
 
 
 @admin.register(Lesson)
-class LessonAdmin(LessonInteropMixin, admin.ModelAdmin):
+class LessonAdmin(RefusalStatusMixin, LessonInteropMixin, admin.ModelAdmin):
     list_display = ["heading", "document", "position", "question_count", "is_archived"]
     list_filter = [DocumentFilter, ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["heading", "body"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.filters import DocumentFilter, LessonFilter
 from quizzes.admin.lessons import regenerate_lessons
+from quizzes.admin.refusals import BoundedTextMixin, CheckedInlineFormSet, RefusalStatusMixin
 from quizzes.admin.statistics import STAT_COLUMNS, STAT_FILTERS, QuestionStatisticsMixin
 from quizzes.models import Choice, Lesson, Question, QuestionOrigin, QuestionStatus
 from quizzes.previews import render_preview, render_source_in_context
@@ -38,8 +39,9 @@ def _lesson_filter(request: HttpRequest) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(BoundedTextMixin, admin.TabularInline):
     model = Choice
+    formset = CheckedInlineFormSet
     fields = ["position", "text", "is_correct", "feedback"]
     extra = 0
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}
@@ -112,7 +114,9 @@ MOVES = {"up": -1, "down": 1}
 
 
 @admin.register(Question)
-class QuestionAdmin(QuestionStatisticsMixin, admin.ModelAdmin):
+class QuestionAdmin(
+    RefusalStatusMixin, BoundedTextMixin, QuestionStatisticsMixin, admin.ModelAdmin
+):
     list_display = [
         "prompt_text",
         "answer_text",
