@@ -6,6 +6,10 @@ write nothing.
 The baseline of a form is what a browser would post back: the page is fetched and its
 form's fields read, then filled where an add form needs it. Each field's kind comes
 from the markup (a number input, a select, a multiple select, a checkbox, text).
+
+Two answers of Django's own are accepted as refusals: an object or a selection that
+does not exist is a redirect with the reason as a message (existing tests rely on it),
+and Django's own admins (users, groups) show a form with errors as a 200.
 """
 
 from __future__ import annotations
