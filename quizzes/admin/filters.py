@@ -9,6 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.models import Document, Lesson
 
+MAX_ID = 2**63 - 1
+"""The largest id the database stores."""
+
+
+def _id_filter(queryset: QuerySet, field: str, value: object) -> QuerySet:
+    """``queryset`` narrowed to ``field`` = ``value``: left whole if the value is not a
+    number, empty if it is beyond any id (the database would refuse to compare it)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return queryset
+    if int(text) > MAX_ID:
+        return queryset.none()
+    return queryset.filter(**{field: int(text)})
+
 
 class DocumentFilter(admin.SimpleListFilter):
     """Only the documents this user may edit (the default filter would list them all)."""
@@ -20,12 +34,9 @@ class DocumentFilter(admin.SimpleListFilter):
         return list(Document.objects.editable_by(request.user).values_list("pk", "title"))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        # str(): the admin's facet counts pass the lookup's id itself, not the query string.
-        value = str(self.value() or "")
-        if not (value.isascii() and value.isdigit()):
-            return queryset
+        # The admin's facet counts pass the lookup's id itself, not the query string.
         field = "document_id" if queryset.model is Lesson else "lesson__document_id"
-        return queryset.filter(**{field: value})
+        return _id_filter(queryset, field, self.value())
 
 
 class LessonFilter(admin.SimpleListFilter):
@@ -36,13 +47,10 @@ class LessonFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
         lessons = Lesson.objects.editable_by(request.user).active().select_related("document")
-        document = request.GET.get(DocumentFilter.parameter_name)
-        if document and document.isascii() and document.isdigit():
-            lessons = lessons.filter(document_id=document)
+        lessons = _id_filter(
+            lessons, "document_id", request.GET.get(DocumentFilter.parameter_name)
+        )
         return [(lesson.pk, f"{lesson.document.title} › {lesson.heading}") for lesson in lessons]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = str(self.value() or "")
-        return (
-            queryset.filter(lesson_id=value) if value.isascii() and value.isdigit() else queryset
-        )
+        return _id_filter(queryset, "lesson_id", self.value())

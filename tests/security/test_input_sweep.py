@@ -546,3 +546,36 @@ def test_an_htmx_reveal_with_a_nul_says_so_in_a_400_partial(world):
     assert "null character" in page
     assert "too long" not in page
     assert "<html" not in page
+
+
+# --- Reads with hostile ids and parameters -----------------------------------------------
+
+BIG = [str(n) for n in HUGE_INTS] + [sweep.LONG_ID]
+HOSTILE_READS = [
+    *(f"/lessons/{n}/" for n in BIG),
+    *(f"/lessons/{n}/quiz/" for n in BIG),
+    *(f"/api/v1/documents/{n}/" for n in BIG),
+    *(f"/api/v1/lessons/{n}/questions/" for n in BIG),
+    *(f"/api/v1/lessons/{n}/quiz/" for n in BIG),
+    *(f"/api/v1/attempts/{n}/" for n in [*BIG, "not-a-uuid", "%00"]),
+    *(f"/api/v1/sync/changes/?limit={n}" for n in [*BIG, "x", "-1", "", "1.5"]),
+    *(f"/api/v1/sync/changes/?cursor={c}" for c in ["x", "%00", "A" * 5000, "e30="]),
+    *(f"/api/v1/documents/?page={n}" for n in [*BIG, "x", "-1", "0"]),
+    *(f"/?page={n}" for n in [*BIG, "x", "-1"]),
+    *(f"/attempts/{{attempt}}/?feedback={n}" for n in [*BIG, "x", "%00"]),
+    *(f"/study/reveal/?token={t}" for t in ["x", "%00", "A" * 5000]),
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_READS)
+def test_a_read_with_a_hostile_id_or_parameter_is_never_a_server_error(world, url):
+    url = url.replace("{attempt}", str(world.attempt.pk))
+    client = _client("student", world, api=url.startswith("/api/"))
+    before = sweep.snapshot()
+
+    response = client.get(url)
+
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert sweep.readable_refusal(response) is None, sweep.readable_refusal(response)
+    assert sweep.snapshot() == before
