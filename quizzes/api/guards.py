@@ -2,6 +2,7 @@
 
 On every path, before any view runs:
 
+- a query string holding a NUL character -> 400 (PostgreSQL refuses it in a filter);
 - a query string, or a form body (``application/x-www-form-urlencoded``), whose bytes
   are not UTF-8 -> 400: Django would quietly turn them into U+FFFD and a view would take
   the result for what the user typed (an import, an answer);
@@ -92,8 +93,12 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 def _encoding_refusal(request: HttpRequest) -> tuple[int, str] | None:
     """A status and message for a query string or form body that is not UTF-8."""
-    if not _is_utf_8(_wsgi_bytes(request.META.get("QUERY_STRING", ""))):
+    query = unquote_to_bytes(_wsgi_bytes(request.META.get("QUERY_STRING", "")))
+    if not _is_utf_8(query):
         return 400, _("The address holds characters that are not UTF-8.")
+    if b"\x00" in query:
+        # No filter or search can use it, and PostgreSQL refuses it in a comparison.
+        return 400, _("The address holds a null character.")
     media_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
     if media_type not in FORM_TYPES:
         return None
@@ -101,7 +106,7 @@ def _encoding_refusal(request: HttpRequest) -> tuple[int, str] | None:
     if charset is not None and charset.lower() not in ALLOWED_CHARSETS:
         return 415, _("Unsupported charset “%(charset)s”: send UTF-8.") % {"charset": charset[:40]}
     if media_type == "application/x-www-form-urlencoded" and not _is_utf_8(
-        request.body.replace(b"+", b" ")
+        unquote_to_bytes(request.body)
     ):
         return 400, _("The form holds characters that are not UTF-8.")
     return None
@@ -115,10 +120,9 @@ def _wsgi_bytes(value: str) -> bytes:
         return value.encode("utf-8", "surrogatepass")
 
 
-def _is_utf_8(encoded: bytes) -> bool:
-    """Whether percent-encoded bytes decode as UTF-8."""
+def _is_utf_8(raw: bytes) -> bool:
     try:
-        unquote_to_bytes(encoded).decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True
