@@ -140,7 +140,7 @@ def test_the_documents_picker_offers_only_the_teachers_documents(
 
     response = teacher_client.post(ADD, form_data(name="Sneaky", documents=[theirs.pk]))
 
-    assert response.status_code == 200  # the form again, with the error
+    assert response.status_code == 400  # the form again, with the error
     assert "Select a valid choice." in response.content.decode()
     assert not Classroom.objects.exists()
 
@@ -151,7 +151,7 @@ def test_unknown_students_are_form_errors_and_nothing_is_saved(teacher_client, s
     )
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "nobody: No account has this username or email." in page
     assert "ghost@example.org: No account has this username or email." in page
     assert "ada: This is the class’s teacher." in page

@@ -107,7 +107,7 @@ def test_bad_input_is_a_form_error_and_nothing_is_stored(teacher_client, fields,
 
     response = teacher_client.post(ADD, form_data(**fields))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert problem in response.content.decode()
     assert not Document.objects.exists() and not Lesson.objects.exists()
 
@@ -214,7 +214,7 @@ def test_a_teacher_cannot_attach_a_question_to_another_teachers_lesson(
         },
     )
 
-    assert response.status_code == 200  # the form comes back with an error
+    assert response.status_code == 400  # the form comes back with an error
     assert not Question.objects.exists()
 
 

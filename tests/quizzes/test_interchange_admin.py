@@ -86,7 +86,7 @@ def test_documents_without_published_questions_download_nothing(teacher_client, 
 def test_an_unknown_format_shows_the_page_again_with_the_error(teacher_client, teacher):
     response = export(teacher_client, make_bank(teacher), post="yes", format="pdf")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
 
 
@@ -168,7 +168,7 @@ def test_a_file_with_problems_is_listed_line_by_line_and_nothing_is_stored(
     response = upload(teacher_client, lesson, "bad.txt", b"Fine {T}\n\nPick {~x ~y}\n\nAlso {=a\n")
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Nothing was imported: the file has 2 problems." in page
     assert "Line 3: No right answer: mark one with “=”." in page
     assert "Line 5: The “{” opening the answers is never closed with “}”." in page

@@ -333,7 +333,7 @@ def test_accepted_answers_must_be_a_list_of_answers(teacher_client, teacher, alt
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Give a list of answers in quotes" in response.content.decode()
     assert not Question.objects.filter(prompt__startswith="Which season").exists()
 

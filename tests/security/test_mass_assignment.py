@@ -361,7 +361,7 @@ def test_a_teacher_cannot_put_a_question_in_another_teachers_lesson(
     response = teacher_client.post(
         reverse("admin:quizzes_question_add"), _question_form(their_lesson)
     )
-    assert response.status_code == 200  # the form again, with an error
+    assert response.status_code == 400  # the form again, with an error
     assert their_lesson.questions.count() == their_count
 
     question = mine.questions[mine.lessons[0].pk][QuestionKind.SHORT_ANSWER]
