@@ -244,6 +244,8 @@ LECTERN_MAX_ARCHIVE_ENTRIES = env.int("LECTERN_MAX_ARCHIVE_ENTRIES", default=100
 LECTERN_QUESTIONS_PER_LESSON = env.int("LECTERN_QUESTIONS_PER_LESSON", default=8)
 # Flashcards a student meets for the first time per day (due reviews are not limited).
 LECTERN_NEW_CARDS_PER_DAY = env.int("LECTERN_NEW_CARDS_PER_DAY", default=20)
+# Wrong class codes a student may type in an hour before joining is paused.
+LECTERN_JOIN_WRONG_CODES_PER_HOUR = env.int("LECTERN_JOIN_WRONG_CODES_PER_HOUR", default=10)
 # More sections than this is almost certainly a mis-read document, not a course.
 LECTERN_MAX_SECTIONS = env.int("LECTERN_MAX_SECTIONS", default=1000)
 # A pasted document travels as a form field: let it reach the importer's own size check

@@ -8,8 +8,10 @@ is confirmed because coming back needs the code again.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,6 +60,29 @@ def _classes_page(request: HttpRequest, form: JoinClassForm, *, status: int = 20
     return render(request, "quizzes/classes.html", context, status=status)
 
 
+# Wrong class codes are counted per student for an hour from the first one, in the
+# shared cache (every worker process sees the count): beyond the limit, no code is looked
+# up until the hour is over, so codes cannot be guessed by trying them in bulk.
+WRONG_CODES_SECONDS = 60 * 60
+
+
+def _wrong_codes_key(user: User) -> str:
+    return f"join-wrong-codes:{user.pk}"
+
+
+def _too_many_wrong_codes(user: User) -> bool:
+    return cache.get(_wrong_codes_key(user), 0) >= settings.LECTERN_JOIN_WRONG_CODES_PER_HOUR
+
+
+def _count_wrong_code(user: User) -> None:
+    key = _wrong_codes_key(user)
+    cache.add(key, 0, timeout=WRONG_CODES_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # the hour ended between the two calls
+        cache.set(key, 1, timeout=WRONG_CODES_SECONDS)
+
+
 def _leave_id(value: str | None) -> int:
     if value is None or not value.isdigit():
         raise Http404
@@ -79,10 +104,21 @@ def my_classes(request: HttpRequest) -> HttpResponse:
         return _classes_page(request, JoinClassForm())
 
     form = JoinClassForm(request.POST)
+    if _too_many_wrong_codes(request.user):
+        form.is_valid()
+        form.add_error(
+            "code",
+            _(
+                "Too many wrong class codes. Try again in an hour, or ask your teacher "
+                "to add you to the class by name."
+            ),
+        )
+        return _classes_page(request, form, status=429)
     if form.is_valid():
         try:
             result = join_class(student=request.user, code=form.cleaned_data["code"])
         except ClassError as error:
+            _count_wrong_code(request.user)
             form.add_error("code", str(error))
         else:
             if result.joined:
