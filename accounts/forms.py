@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +61,24 @@ class DeleteAccountForm(forms.Form):
                 code="password_incorrect",
             )
         return password
+
+
+class CheckedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked through `authenticate`
+    like a log-in: failures count towards the lock-out, so an open session cannot be used
+    to guess the password."""
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

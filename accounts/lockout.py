@@ -4,8 +4,8 @@ Axes counts failed log-ins per username and client address in the database, so e
 worker process and every app server sees the same count, and locks that pair out for a
 cool-off period after `LECTERN_LOCKOUT_FAILURES` failures (settings.py). Every way to
 try a password passes through `django.contrib.auth.authenticate` with the request: the
-site's and the admin's log-in forms, the API's token log-in and the password asked
-before deleting an account. This module holds what those share: the client address
+site's and the admin's log-in forms, the API's token log-in, the old password asked
+before changing it and the password asked before deleting an account. This module holds what those share: the client address
 (the same one the API's throttles count), the backend that refuses a locked-out pair,
 and the answer a locked-out client gets.
 """

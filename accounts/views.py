@@ -1,5 +1,5 @@
 """Account pages. Log in, log out and the password pages are Django's own views (see
-`accounts/urls.py`) with Lectern's templates; sign-up, the account page, the data
+`accounts/auth_views.py`) with Lectern's templates; sign-up, the account page, the data
 download and deleting one's account are here."""
 
 from django.contrib import messages
@@ -55,7 +55,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 _("Welcome to Lectern, %(username)s!") % {"username": user.get_username()},
             )
             return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Log-in lock-out: after five failed log-ins at one username from one address, that pair
 is refused (even with the right password) for fifteen minutes, on the site's log-in page,
-the admin's, the API's token log-in and the password check before deleting an account.
+the admin's, the API's token log-in, the old password asked before changing it, and the
+password check before deleting an account.
 Other usernames and other addresses are not affected."""
 
 from datetime import timedelta
@@ -23,6 +24,7 @@ LOGIN = reverse("login")
 ADMIN_LOGIN = reverse("admin:login")
 API_LOGIN = "/api/v1/auth/login/"
 DELETE = reverse("delete_account")
+PASSWORD_CHANGE = reverse("password_change")
 LIMIT = 5
 
 
@@ -60,7 +62,7 @@ def logged_in(client: Client) -> bool:
 def test_four_failures_still_say_wrong_password_and_the_fifth_locks_out(client, student):
     responses = fail_web_logins(client)
 
-    assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
+    assert [r.status_code for r in responses] == [400, 400, 400, 400, 429]
     assert "Please enter a correct username and password." in responses[3].content.decode()
     locked = responses[4].content.decode()
     assert "Logging in is paused" in locked
@@ -226,6 +228,39 @@ def test_a_token_log_in_clears_the_count(student):
 
     assert api_login(api).status_code == 200
     assert not AccessAttempt.objects.exists()
+
+
+# --- The old password asked before changing it ---------------------------------------------
+
+
+def change_password(client: Client, old_password: str):
+    new = "a-new-long-passphrase-42"
+    body = {"old_password": old_password, "new_password1": new, "new_password2": new}
+    return client.post(PASSWORD_CHANGE, body)
+
+
+def test_guessing_the_old_password_to_change_it_locks_out(student_client, student):
+    responses = [change_password(student_client, "wrong guess") for _ in range(LIMIT)]
+
+    assert [r.status_code for r in responses] == [400, 400, 400, 400, 429]
+    assert "Your old password was entered incorrectly" in responses[0].content.decode()
+    assert "Logging in is paused" in responses[-1].content.decode()
+
+    right_password = change_password(student_client, PASSWORD)
+
+    assert right_password.status_code == 429
+    student.refresh_from_db()
+    assert student.check_password(PASSWORD)
+
+
+def test_the_right_old_password_still_changes_it(student_client, student):
+    change_password(student_client, "wrong guess")
+
+    response = change_password(student_client, PASSWORD)
+
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.check_password("a-new-long-passphrase-42")
 
 
 # --- The password check before deleting an account ----------------------------------------

@@ -352,38 +352,13 @@ def _client(persona: str, world: World, *, api: bool = False) -> Client:
     return client
 
 
-RERENDERED_WITH_200 = (
-    "answers 200 with the form and its errors; Lectern's own forms answer 400 (a view "
-    "in accounts/ to change: signup's render, and the auth views' form_invalid)"
-)
-ACCOUNTS_BUGS: dict[tuple[str, str], str] = {
-    (route, variant): RERENDERED_WITH_200
-    for route in (
-        "accounts/signup/",
-        "accounts/login/",
-        "accounts/password_change/",
-        "accounts/password_reset/",
-        "accounts/reset/<uidb64>/<token>/",
-    )
-    for variant in ("no-body", "all-blank", "form-as-json", "huge-text", "nul-bytes")
-}
-"""(route, variant) -> a bug in a file outside this sweep's reach, marked xfail(strict)."""
-
-
 def _form_params() -> list:
     # The variants depend only on the field kinds; the values come from the world.
     params = []
     for route, case in FORMS.items():
         baseline = {name: "0" for name in case.kinds}
         for variant in form_variants(baseline, case.kinds):
-            marks = []
-            if (route, variant.name) in ACCOUNTS_BUGS:
-                marks.append(
-                    pytest.mark.xfail(strict=True, reason=ACCOUNTS_BUGS[route, variant.name])
-                )
-            params.append(
-                pytest.param(route, variant.name, id=f"{route}:{variant.name}", marks=marks)
-            )
+            params.append(pytest.param(route, variant.name, id=f"{route}:{variant.name}"))
     return params
 
 
