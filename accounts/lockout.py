@@ -5,9 +5,9 @@ worker process and every app server sees the same count, and locks that pair out
 cool-off period after `LECTERN_LOCKOUT_FAILURES` failures (settings.py). Every way to
 try a password passes through `django.contrib.auth.authenticate` with the request: the
 site's and the admin's log-in forms, the API's token log-in, the old password asked
-before changing it and the password asked before deleting an account. This module holds what those share: the client address
-(the same one the API's throttles count), the backend that refuses a locked-out pair,
-and the answer a locked-out client gets.
+before changing it and the password asked before deleting an account. This module holds
+what those share: the client address (the same one the API's throttles count), the
+backend that refuses a locked-out pair, and the answer a locked-out client gets.
 """
 
 from __future__ import annotations

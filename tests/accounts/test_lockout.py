@@ -101,7 +101,7 @@ def test_a_successful_log_in_clears_the_count(client, student):
 
     responses = fail_web_logins(client, times=LIMIT - 1)
 
-    assert {r.status_code for r in responses} == {200}
+    assert {r.status_code for r in responses} == {400}
     assert web_login(client).status_code == 302
 
 
@@ -135,7 +135,7 @@ def test_the_lock_out_numbers_come_from_the_settings(client, student, settings):
 
     responses = fail_web_logins(client, times=2)
 
-    assert [r.status_code for r in responses] == [200, 429]
+    assert [r.status_code for r in responses] == [400, 429]
     assert "try again in 3 minutes" in responses[1].content.decode()
     assert responses[1]["Retry-After"] == "180"
 

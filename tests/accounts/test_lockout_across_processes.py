@@ -196,14 +196,14 @@ def test_failures_counted_by_different_processes_lock_the_username_out(server):
     fifth = browser.log_in("sam", "wrong guess")
     right_password = browser.log_in("sam", PASSWORD)
 
-    assert [status for status, _ in failures] == [200] * 4
+    assert [status for status, _ in failures] == [400] * 4
     assert all("Please enter a correct username and password." in page for _, page in failures)
     assert fifth[0] == 429
     assert right_password[0] == 429
     assert "Logging in is paused" in right_password[1]
     # Every log-in post was answered by a different worker process.
     posts = logged_posts(access_log, count=6)
-    assert [status for _, status in posts] == ["200"] * 4 + ["429", "429"]
+    assert [status for _, status in posts] == ["400"] * 4 + ["429", "429"]
     assert len({pid for pid, _ in posts}) == 6
 
 
@@ -219,4 +219,4 @@ def test_a_successful_log_in_in_one_process_clears_the_count_for_the_others(serv
 
     assert success[0] == 200  # the redirect home, followed
     assert "Log out" in success[1]
-    assert again == [200] * 4
+    assert again == [400] * 4

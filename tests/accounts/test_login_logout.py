@@ -44,7 +44,7 @@ def test_a_student_logs_in_and_lands_home(client, student):
 def test_a_wrong_password_shows_an_error_and_logs_no_one_in(client, student):
     response = client.post(LOGIN, {"username": "sam", "password": "not the password"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "Please enter a correct username and password." in html
     assert 'role="alert"' in html

@@ -70,7 +70,7 @@ def test_the_new_password_logs_in_and_the_old_one_does_not(client, student_clien
 def test_it_refuses_a_wrong_old_password(student_client):
     response = change(student_client, old_password="not my password")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Your old password was entered incorrectly." in response.content.decode()
     assert User.objects.get(username="sam").check_password(PASSWORD)
 
@@ -78,7 +78,7 @@ def test_it_refuses_a_wrong_old_password(student_client):
 def test_it_refuses_a_weak_new_password(student_client):
     response = change(student_client, new_password1="12345678", new_password2="12345678")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "This password is too common." in html
     assert "This password is entirely numeric." in html
@@ -88,6 +88,6 @@ def test_it_refuses_a_weak_new_password(student_client):
 def test_it_refuses_new_passwords_that_do_not_match(student_client):
     response = change(student_client, new_password2=NEW_PASSWORD + "?")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The two password fields didn’t match." in response.content.decode()
     assert User.objects.get(username="sam").check_password(PASSWORD)

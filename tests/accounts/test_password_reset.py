@@ -95,7 +95,7 @@ def test_a_weak_new_password_is_refused(client, student, mailoutbox):
 
     response = client.post(set_password_url, {"new_password1": "abc", "new_password2": "abc"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This password is too short." in response.content.decode()
     assert User.objects.get(pk=student.pk).check_password(PASSWORD)
 

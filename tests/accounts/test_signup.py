@@ -67,7 +67,7 @@ def test_it_normalises_the_email_domain(client):
 def test_it_refuses_an_email_already_in_use_whatever_its_case(client, student):
     response = sign_up(client, email="SAM@example.org")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "An account with this email already exists." in response.content.decode()
     assert not User.objects.filter(username="lin").exists()
 
@@ -75,7 +75,7 @@ def test_it_refuses_an_email_already_in_use_whatever_its_case(client, student):
 def test_it_requires_an_email(client):
     response = sign_up(client, email="")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["email"] == ["This field is required."]
     assert not User.objects.filter(username="lin").exists()
 
@@ -83,7 +83,7 @@ def test_it_requires_an_email(client):
 def test_it_refuses_a_malformed_email(client):
     response = sign_up(client, email="lin-at-example")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
     assert not User.objects.exists()
 
@@ -91,7 +91,7 @@ def test_it_refuses_a_malformed_email(client):
 def test_it_refuses_a_username_taken_in_another_case(client, student):
     response = sign_up(client, username="SAM")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.filter(username__iexact="sam").count() == 1
 
@@ -99,7 +99,7 @@ def test_it_refuses_a_username_taken_in_another_case(client, student):
 def test_it_refuses_passwords_that_do_not_match(client):
     response = sign_up(client, password2=PASSWORD + "!")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The two password fields didn’t match." in response.content.decode()
     assert not User.objects.exists()
 
@@ -115,7 +115,7 @@ def test_it_refuses_passwords_that_do_not_match(client):
 def test_it_refuses_a_weak_password(client, password, message):
     response = sign_up(client, password1=password, password2=password)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not User.objects.exists()
     assert "_auth_user_id" not in client.session
@@ -178,7 +178,19 @@ def test_an_account_taken_while_the_form_was_checked_is_named_on_the_right_field
 
     response = sign_up(client)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors[field]
     assert message in response.content.decode()
     assert User.objects.count() == 1
+
+
+def test_it_refuses_a_password_longer_than_anyone_types(client):
+    password = "correct horse battery staple " * 40  # 1,160 characters
+
+    response = sign_up(client, password1=password, password2=password)
+
+    assert response.status_code == 400
+    assert "This password is too long. It must contain at most 1024 characters." in (
+        response.content.decode()
+    )
+    assert not User.objects.exists()
