@@ -224,7 +224,7 @@ def _refused(errors: list[dict[str, object]]) -> Response:
 @extend_schema_view(
     get=extend_schema(
         summary="The user's finished quiz attempts, newest first",
-        responses={200: AttemptSummarySerializer(many=True), **error_responses(401, 404)},
+        responses={200: AttemptSummarySerializer(many=True), **error_responses(400, 401, 404)},
     ),
 )
 class AttemptListView(generics.ListAPIView):
@@ -285,7 +285,7 @@ class AttemptListView(generics.ListAPIView):
     get=extend_schema(
         summary="One of the user's finished quiz attempts, with its graded answers",
         parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={200: AttemptDetailSerializer, **error_responses(401, 404)},
+        responses={200: AttemptDetailSerializer, **error_responses(400, 401, 404)},
     ),
 )
 class AttemptDetailView(generics.RetrieveAPIView):

@@ -27,7 +27,7 @@ ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 @extend_schema(
     summary="Documents this user may study",
-    responses={200: DocumentSummarySerializer(many=True), **error_responses(401, 404)},
+    responses={200: DocumentSummarySerializer(many=True), **error_responses(400, 401, 404)},
 )
 class DocumentListView(generics.ListAPIView):
     serializer_class = DocumentSummarySerializer
@@ -44,7 +44,7 @@ class DocumentListView(generics.ListAPIView):
 @extend_schema(
     summary="A document with its active lessons",
     parameters=[ID_PARAMETER],
-    responses={200: DocumentDetailSerializer, **error_responses(401, 404)},
+    responses={200: DocumentDetailSerializer, **error_responses(400, 401, 404)},
 )
 class DocumentDetailView(generics.RetrieveAPIView):
     serializer_class = DocumentDetailSerializer
@@ -76,7 +76,7 @@ class _LessonQuestionsView(generics.ListAPIView):
 @extend_schema(
     summary="A lesson's published questions for practice, answers included",
     parameters=[ID_PARAMETER],
-    responses={200: PracticeQuestionSerializer(many=True), **error_responses(401, 404)},
+    responses={200: PracticeQuestionSerializer(many=True), **error_responses(400, 401, 404)},
 )
 class LessonQuestionsView(_LessonQuestionsView):
     serializer_class = PracticeQuestionSerializer
@@ -89,7 +89,7 @@ class LessonQuestionsView(_LessonQuestionsView):
     summary="A lesson's graded quiz: its questions without answers",
     description="Grade answers by posting an attempt; nothing here reveals the right one.",
     parameters=[ID_PARAMETER],
-    responses={200: QuizQuestionSerializer(many=True), **error_responses(401, 404)},
+    responses={200: QuizQuestionSerializer(many=True), **error_responses(400, 401, 404)},
 )
 class LessonQuizView(_LessonQuestionsView):
     serializer_class = QuizQuestionSerializer

@@ -22,7 +22,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS: dict[int, Promise] = {
-    400: _("The request is not valid."),
+    # Any operation: the request guards refuse an address that is not UTF-8 or holds a
+    # null character before the view runs.
+    400: _("The request is not valid (a parameter, or an address that is not UTF-8)."),
     401: _("No token, or a revoked or expired one."),
     403: _("Not allowed."),
     404: _("Not found, or not yours."),

@@ -71,6 +71,30 @@ def test_the_schema_describes_the_content_endpoints(schema):
         assert schema["paths"][path]["get"]["security"]
 
 
+def test_every_operation_with_parameters_or_a_body_documents_400(schema):
+    # The request guards answer 400 to an address or form that is not UTF-8 or holds a
+    # null character, whatever the operation: the schema must say so.
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if (operation.get("parameters") or operation.get("requestBody"))
+        and "400" not in operation["responses"]
+    ]
+
+    assert missing == []
+
+
+def test_a_null_character_in_a_query_answers_400_in_the_api_shape(student):
+    api = APIClient()
+    api.force_authenticate(student)
+
+    response = api.get("/api/v1/attempts/?page=%00")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The address holds a null character."}
+
+
 def test_the_docs_page_loads_its_assets_from_this_site_only():
     response = APIClient().get("/api/v1/docs/")
 

@@ -92,7 +92,7 @@ def test_empty_limits_mean_no_limit(teacher_client, document):
 def test_a_zero_limit_is_refused(teacher_client, document, field):
     response = teacher_client.post(change_url(document), form_data(document, **{field: "0"}))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ensure this value is greater than or equal to 1." in response.content.decode()
     document.refresh_from_db()
     assert getattr(document, field) != 0
