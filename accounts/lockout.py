@@ -44,6 +44,25 @@ def client_ip(request: Any) -> str | None:
         return remote
 
 
+USERNAME_LIMIT = 150
+"""The longest username an account can have (``User.username``)."""
+
+
+def client_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username a log-in tried, as axes counts it: from the credentials, else from the
+    posted form or JSON. Cut to the longest username an account can have: axes stores it
+    in a column of 255 characters, and PostgreSQL refuses a longer value outright (a
+    pasted megabyte would be a server error). Longer names belong to no account, so
+    counting them together changes nothing for anyone."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    if not isinstance(username, str):
+        return None
+    return username[:USERNAME_LIMIT]
+
+
 class LockoutBackend(AxesStandaloneBackend):
     """Axes' check, first among the authentication backends: a locked-out username and
     address pair is refused whatever the password.

@@ -129,6 +129,14 @@ def test_an_unknown_username_is_locked_out_like_a_real_one(client, student):
     assert "Logging in is paused" in responses[-1].content.decode()
 
 
+def test_a_username_longer_than_any_account_is_counted_not_a_server_error(client):
+    # axes keeps the username in 255 characters; PostgreSQL refuses anything longer.
+    responses = fail_web_logins(client, "x" * 100_000)
+
+    assert [r.status_code for r in responses] == [400, 400, 400, 400, 429]
+    assert AccessAttempt.objects.get().username == "x" * 150
+
+
 def test_the_lock_out_numbers_come_from_the_settings(client, student, settings):
     settings.AXES_FAILURE_LIMIT = 2
     settings.AXES_COOLOFF_TIME = timedelta(minutes=3)
