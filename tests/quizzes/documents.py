@@ -91,3 +91,18 @@ Safety and Operation
 
 Two single-track tubes run side by side and are joined by cross passages every 325 metres. Emergency stations near Faido and Sedrun let passengers leave a train and wait in fresh air. Passenger trains can reach speeds of 200 kilometres per hour inside the tunnel. The Swiss Federal Railways runs more than 200 trains through the tunnel on a typical day. Controllers in Pollegio watch every train from a central operations room.
 """
+
+
+def document_form(**overrides: object) -> dict:
+    """The admin's document form as a browser posts it, with ``overrides`` on top: no
+    lessons, and the quiz settings the change form always sends."""
+    return {
+        "title": "",
+        "pasted_text": "",
+        "import_format": "auto",
+        "lessons-TOTAL_FORMS": "0",
+        "lessons-INITIAL_FORMS": "0",
+        "quiz_feedback": "immediate",
+        "test_question_count": "20",
+        **overrides,
+    }

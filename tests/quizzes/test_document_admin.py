@@ -8,26 +8,12 @@ from django.urls import reverse
 
 from quizzes.models import Document, Lesson, Question
 from quizzes.services import import_document, read_document
-from tests.quizzes.documents import MARKDOWN, PLAIN, docx_bytes, zip_bomb
+from tests.quizzes.documents import MARKDOWN, PLAIN, document_form, docx_bytes, zip_bomb
 from tests.quizzes.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:quizzes_document_add")
-
-
-def form_data(**overrides) -> dict:
-    return {
-        "title": "",
-        "pasted_text": "",
-        "import_format": "auto",
-        "lessons-TOTAL_FORMS": "0",
-        "lessons-INITIAL_FORMS": "0",
-        # The change form's quiz settings, as a browser always sends them.
-        "quiz_feedback": "immediate",
-        "test_question_count": "20",
-        **overrides,
-    }
 
 
 def imported(owner, text: str = PLAIN, name: str = "rivers.txt") -> Document:
@@ -36,7 +22,7 @@ def imported(owner, text: str = PLAIN, name: str = "rivers.txt") -> Document:
 
 
 def test_a_teacher_imports_pasted_text_and_sees_the_summary(teacher_client, teacher):
-    response = teacher_client.post(ADD, form_data(pasted_text=PLAIN), follow=True)
+    response = teacher_client.post(ADD, document_form(pasted_text=PLAIN), follow=True)
 
     assert response.status_code == 200
     document = Document.objects.get()
@@ -56,7 +42,7 @@ def test_adding_a_document_with_an_existing_title_re_imports_into_it(teacher_cli
     document = imported(teacher)
     lesson_ids = set(document.lessons.values_list("pk", flat=True))
 
-    response = teacher_client.post(ADD, form_data(pasted_text=PLAIN), follow=True)
+    response = teacher_client.post(ADD, document_form(pasted_text=PLAIN), follow=True)
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse(
@@ -75,7 +61,7 @@ def test_adding_a_document_with_an_existing_title_re_imports_into_it(teacher_cli
 def test_a_teacher_imports_an_uploaded_file(teacher_client, name, content, fmt):
     upload = SimpleUploadedFile(name, content)
 
-    response = teacher_client.post(ADD, form_data(upload=upload, title="My own title"))
+    response = teacher_client.post(ADD, document_form(upload=upload, title="My own title"))
 
     assert response.status_code == 302
     document = Document.objects.get()
@@ -105,7 +91,7 @@ def test_bad_input_is_a_form_error_and_nothing_is_stored(teacher_client, fields,
         name, content = fields["upload"]
         fields = {"upload": SimpleUploadedFile(name, content)}
 
-    response = teacher_client.post(ADD, form_data(**fields))
+    response = teacher_client.post(ADD, document_form(**fields))
 
     assert response.status_code == 400
     assert problem in response.content.decode()
@@ -115,7 +101,7 @@ def test_bad_input_is_a_form_error_and_nothing_is_stored(teacher_client, fields,
 def test_an_upload_over_the_size_limit_is_refused_before_reading(teacher_client, settings):
     settings.LECTERN_MAX_DOCUMENT_BYTES = 100
     response = teacher_client.post(
-        ADD, form_data(upload=SimpleUploadedFile("a.txt", PLAIN.encode()))
+        ADD, document_form(upload=SimpleUploadedFile("a.txt", PLAIN.encode()))
     )
 
     assert (
@@ -134,7 +120,7 @@ def test_uploading_a_new_version_re_imports_and_keeps_unchanged_lessons(teacher_
 
     response = teacher_client.post(
         reverse("admin:quizzes_document_change", args=[document.pk]),
-        form_data(
+        document_form(
             title=document.title,
             upload=SimpleUploadedFile("rivers.txt", new_version.encode()),
             **{"lessons-TOTAL_FORMS": "4", "lessons-INITIAL_FORMS": "4"},
@@ -180,7 +166,7 @@ def test_a_teacher_cannot_change_or_delete_another_teachers_document(
 
     teacher_client.post(
         reverse("admin:quizzes_document_change", args=[theirs.pk]),
-        form_data(title="Taken over", pasted_text=MARKDOWN),
+        document_form(title="Taken over", pasted_text=MARKDOWN),
     )
     teacher_client.post(
         reverse("admin:quizzes_document_delete", args=[theirs.pk]), {"post": "yes"}
@@ -274,7 +260,7 @@ def test_a_blank_title_on_the_change_form_keeps_the_documents_title(teacher_clie
     document = imported(teacher)
 
     response = teacher_client.post(
-        reverse("admin:quizzes_document_change", args=[document.pk]), form_data(title="")
+        reverse("admin:quizzes_document_change", args=[document.pk]), document_form(title="")
     )
 
     assert response.status_code == 302
@@ -304,7 +290,7 @@ def test_opening_a_document_to_all_students_on_the_change_form(teacher_client, t
 
     response = teacher_client.post(
         reverse("admin:quizzes_document_change", args=[document.pk]),
-        form_data(title=document.title, open_to_all="on"),
+        document_form(title=document.title, open_to_all="on"),
     )
 
     assert response.status_code == 302

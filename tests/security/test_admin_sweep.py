@@ -280,18 +280,27 @@ def _forms() -> list[tuple[str, str]]:
     return offered
 
 
+def _opened_form(
+    world: AdminWorld, label: str, action: str
+) -> tuple[Client, str, dict[str, object], dict[str, str]]:
+    """The persona's client, the form's address, and the form as the page fills it in
+    (an add form completed with the model's required values); skips a missing form."""
+    url = _form_url(world, label, action)
+    if url is None:
+        pytest.skip(f"{label} has no {action} form")
+    client = world.client_for(label)
+    baseline, kinds = read_form(client, url)
+    if action == "add":
+        baseline.update(_fill(world, label))
+    return client, url, baseline, kinds
+
+
 @pytest.mark.parametrize("variant_name", VARIANT_NAMES)
 @pytest.mark.parametrize(("label", "action"), _forms())
 def test_a_hostile_admin_form_is_refused_and_writes_nothing(
     admin_world, label, action, variant_name
 ):
-    url = _form_url(admin_world, label, action)
-    if url is None:
-        pytest.skip(f"{label} has no {action} form")
-    client = admin_world.client_for(label)
-    baseline, kinds = read_form(client, url)
-    if action == "add":
-        baseline.update(_fill(admin_world, label))
+    client, url, baseline, kinds = _opened_form(admin_world, label, action)
     baseline["_save"] = "Save"
     variants = {v.name: v for v in form_variants(baseline, kinds)}
     if variant_name not in variants:
@@ -311,13 +320,7 @@ def test_a_hostile_admin_form_is_refused_and_writes_nothing(
 @pytest.mark.parametrize(("label", "action"), _forms())
 def test_each_admin_forms_baseline_is_saved(admin_world, label, action):
     """The baselines are valid: what the sweep sees refused is the hostile field's doing."""
-    url = _form_url(admin_world, label, action)
-    if url is None:
-        pytest.skip(f"{label} has no {action} form")
-    client = admin_world.client_for(label)
-    baseline, _kinds = read_form(client, url)
-    if action == "add":
-        baseline.update(_fill(admin_world, label))
+    client, url, baseline, _kinds = _opened_form(admin_world, label, action)
 
     response = client.post(url, {**baseline, "_save": "Save"})
 

@@ -27,6 +27,7 @@ from quizzes.models import (
 from tests.conftest import PASSWORD
 from tests.quizzes.api_clients import api_for
 from tests.quizzes.course import build_course
+from tests.quizzes.documents import document_form
 
 pytestmark = pytest.mark.django_db
 
@@ -267,23 +268,10 @@ def test_a_quiz_answer_post_cannot_mark_itself_right(student_client, student, co
 # --- Admin forms ------------------------------------------------------------------------
 
 
-def _document_form(**overrides) -> dict:
-    return {
-        "title": "",
-        "pasted_text": "",
-        "import_format": "auto",
-        "lessons-TOTAL_FORMS": "0",
-        "lessons-INITIAL_FORMS": "0",
-        "quiz_feedback": "immediate",
-        "test_question_count": "20",
-        **overrides,
-    }
-
-
 def test_a_teacher_cannot_set_a_documents_owner(teacher_client, teacher, other_teacher):
     response = teacher_client.post(
         reverse("admin:quizzes_document_add"),
-        _document_form(
+        document_form(
             title="Mine",
             pasted_text="# Mine\n\n## One\n\nGlaciers carve valleys.",
             owner=other_teacher.pk,
@@ -295,7 +283,7 @@ def test_a_teacher_cannot_set_a_documents_owner(teacher_client, teacher, other_t
 
     response = teacher_client.post(
         reverse("admin:quizzes_document_change", args=[document.pk]),
-        _document_form(title="Still mine", owner=other_teacher.pk),
+        document_form(title="Still mine", owner=other_teacher.pk),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     document.refresh_from_db()

@@ -37,6 +37,7 @@ from quizzes.services import import_document, import_questions, read_document
 from tests.conftest import PASSWORD
 from tests.quizzes.api_clients import api_for
 from tests.quizzes.course import build_course
+from tests.quizzes.documents import document_form
 from tests.security.payloads import MARKERS, PAYLOADS, markers_in, pack
 
 pytestmark = pytest.mark.django_db
@@ -146,19 +147,6 @@ def _markdown() -> str:
     return f"# Hostile course\n\n{lessons}\n"
 
 
-def _document_form(**overrides: object) -> dict:
-    return {
-        "title": "",
-        "pasted_text": "",
-        "import_format": "auto",
-        "lessons-TOTAL_FORMS": "0",
-        "lessons-INITIAL_FORMS": "0",
-        "quiz_feedback": "immediate",
-        "test_question_count": "20",
-        **overrides,
-    }
-
-
 @pytest.fixture
 def admin_course(teacher_client, teacher, student) -> Document:
     """A document, a question of each kind that carries text, and classes, all typed
@@ -168,7 +156,7 @@ def admin_course(teacher_client, teacher, student) -> Document:
         text = _markdown() if n == 0 else f"# T\n\n## L\n\nShort text number {n}."
         response = teacher_client.post(
             reverse("admin:quizzes_document_add"),
-            _document_form(
+            document_form(
                 title=title, pasted_text=text, import_format="markdown", open_to_all="on"
             ),
         )
