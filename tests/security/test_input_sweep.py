@@ -29,6 +29,7 @@ from quizzes.models import Classroom, Membership, QuestionKind, QuizAttempt
 from quizzes.services import start_attempt
 from quizzes.views.study import make_token
 from tests.conftest import PASSWORD
+from tests.quizzes import attempt_bodies
 from tests.quizzes.api_clients import api_for
 from tests.quizzes.course import Course, build_course
 from tests.security import sweep
@@ -282,16 +283,8 @@ class ApiCase:
 
 
 def _attempt_body(world: World) -> dict[str, object]:
-    lesson = world.course.lessons[0]
     short = world.card(QuestionKind.SHORT_ANSWER, lesson=0)
-    now = timezone.now()
-    return {
-        "id": str(uuid.uuid4()),
-        "lesson": lesson.pk,
-        "started_at": (now - timedelta(minutes=10)).isoformat(),
-        "submitted_at": (now - timedelta(minutes=2)).isoformat(),
-        "answers": [{"question": short.pk, "response": "Alder"}],
-    }
+    return attempt_bodies.body(world.course, [{"question": short.pk, "response": "Alder"}])
 
 
 def _push_body(world: World) -> dict[str, object]:

@@ -25,6 +25,7 @@ from quizzes.models import (
     ReviewLog,
 )
 from tests.conftest import PASSWORD
+from tests.quizzes import attempt_bodies
 from tests.quizzes.api_clients import api_for
 from tests.quizzes.course import build_course
 from tests.quizzes.documents import document_form
@@ -145,19 +146,10 @@ def test_a_review_push_cannot_overwrite_another_users_review(student, other_stud
 
 
 def _attempt_body(course, **overrides) -> dict:
-    lesson = course.lessons[0]
-    short = course.questions[lesson.pk][QuestionKind.SHORT_ANSWER]
-    now = timezone.now()
-    return {
-        "id": str(uuid.uuid4()),
-        "lesson": lesson.pk,
-        "started_at": (now - timedelta(minutes=10)).isoformat(),
-        "submitted_at": (now - timedelta(minutes=2)).isoformat(),
-        "answers": [
-            {"question": short.pk, "response": "wrong", "correct": True, "score": 1},
-        ],
-        **overrides,
-    }
+    """A lesson quiz with a wrong short answer that claims to be right."""
+    short = course.questions[course.lessons[0].pk][QuestionKind.SHORT_ANSWER]
+    smuggled = {"question": short.pk, "response": "wrong", "correct": True, "score": 1}
+    return attempt_bodies.body(course, [smuggled], **overrides)
 
 
 def test_an_offline_attempt_is_scored_by_the_server_for_the_sender(student, other_student, course):
