@@ -119,6 +119,39 @@ def mastery_by_lesson(
     return _mastery(counts, _recall_by_lesson(states, now))
 
 
+def lesson_mastery(user: User, lesson: Lesson, now: datetime) -> Mastery:
+    """Mastery of one lesson the user may study (the caller has checked that it is
+    visible to them): :data:`NO_CARDS` when it has no published questions. Two queries,
+    without the visibility subqueries :func:`mastery_by_lesson` builds."""
+    published = Question.objects.published().filter(lesson=lesson)
+    counts = _question_counts(published)
+    if lesson.pk not in counts:
+        return NO_CARDS
+    states = CardState.objects.filter(
+        user=user, question__lesson=lesson, question__status=QuestionStatus.PUBLISHED
+    )
+    return _mastery(counts, _recall_by_lesson(states, now))[lesson.pk]
+
+
+def neighbours(lesson: Lesson) -> tuple[LessonRef | None, LessonRef | None]:
+    """The active lessons just before and just after ``lesson`` in its document, by
+    position (either may be None). One query: a document's lessons are few enough to
+    read all their headings."""
+    previous = following = None
+    for pk, heading, position in (
+        Lesson.objects.active()
+        .filter(document=lesson.document_id)
+        .exclude(position=lesson.position)
+        .order_by("position", "id")
+        .values_list("id", "heading", "position")
+    ):
+        if position < lesson.position:
+            previous = LessonRef(pk=pk, heading=heading)
+        elif following is None:
+            following = LessonRef(pk=pk, heading=heading)
+    return previous, following
+
+
 # Home ---------------------------------------------------------------------------------
 
 
@@ -199,14 +232,13 @@ def _card_figures(user: User, now: datetime, document_ids: list[int]) -> _CardFi
     database in one query over the user's cards in ``document_ids``. Cards of a quiz the
     student is still taking count towards mastery but not as due: the study page holds
     them back until the quiz is over."""
-    # Usually none, at most a quiz's worth: a literal list keeps the grouped query simple.
-    held_back = list(
-        Answer.objects.filter(
-            attempt__in=QuizAttempt.objects.owned_by(user).unfinished()
-        ).values_list("question_id", flat=True)
-    )
+    # A subquery, not a query of its own: on PostgreSQL a round trip costs more than
+    # the subquery, which the database reads once per statement.
+    held_back = Answer.objects.filter(
+        attempt__in=QuizAttempt.objects.owned_by(user).unfinished()
+    ).values("question_id")
     end_of_today = day_start(local_today(now) + timedelta(days=1))
-    waiting = ~Q(question_id__in=held_back) if held_back else Q()
+    waiting = ~Q(question_id__in=held_back)
     figures = _CardFigures()
     for document_id, lesson_id, recalled, today, overdue, later in (
         # The documents are visible to the user, so their published questions need no
@@ -293,11 +325,20 @@ def _lesson_rows(
     ]
 
 
-def document_rows(user: User, now: datetime) -> list[DocumentRow]:
-    """Every document the user studies, in title order, each with its active lessons in
-    order, their mastery, whether the user has finished their quiz, and the cards due
-    today (three queries)."""
-    documents = list(Document.objects.visible_to(user).only("id", "title"))
+def studied_documents(user: User) -> list[Document]:
+    """The documents the user may study, in title order, with their id and title only.
+    One query."""
+    return list(Document.objects.visible_to(user).only("id", "title"))
+
+
+def document_rows(
+    user: User, now: datetime, documents: list[Document] | None = None
+) -> list[DocumentRow]:
+    """Every document the user studies (``documents``, when the caller has read them with
+    :func:`studied_documents`), in title order, each with its active lessons in order,
+    their mastery, whether the user has finished their quiz, and the cards due today
+    (three queries, two when given the documents)."""
+    documents = studied_documents(user) if documents is None else documents
     figures = _card_figures(user, now, [document.pk for document in documents])
     return _lesson_rows(user, now, documents, figures)
 
@@ -360,7 +401,7 @@ def home_summary(user: User, now: datetime, *, page: int = 1) -> HomeSummary:
     with the time the next card falls due. Four queries, five when the next step is a
     lesson.
     """
-    documents = list(Document.objects.visible_to(user).only("id", "title"))
+    documents = studied_documents(user)
     ids = [document.pk for document in documents]
     figures = _card_figures(user, now, ids)
     documents.sort(

@@ -28,11 +28,12 @@ from quizzes.days import day_start, local_today, local_zone
 from quizzes.models import (
     CardState,
     Question,
+    QuestionStatus,
     QuizAttempt,
     Rating,
     ReviewLog,
 )
-from quizzes.overview import DocumentRow, document_rows
+from quizzes.overview import DocumentRow, document_rows, studied_documents
 
 HISTORY_DAYS = 90
 """The reviews-per-day chart covers this many local days, today included."""
@@ -99,17 +100,30 @@ def streak(user: User, now: datetime, *, by_day: dict[date, int] | None = None) 
     return length
 
 
-def due_forecast(user: User, now: datetime, *, days: int = FORECAST_DAYS) -> list[DayCount]:
+def due_forecast(
+    user: User,
+    now: datetime,
+    *,
+    days: int = FORECAST_DAYS,
+    document_ids: list[int] | None = None,
+) -> list[DayCount]:
     """How many of the user's studyable cards fall due on each of the next ``days`` local
     days, today first; cards already overdue count today. Cards never reviewed (new
-    cards) have no due date and are not counted."""
+    cards) have no due date and are not counted. ``document_ids``: the documents the user
+    may study, when the caller has read them (the query is then cheaper to build)."""
     today = local_today(now)
+    if document_ids is None:
+        studyable = Q(question__in=Question.objects.studyable_by(user).values("pk"))
+    else:  # the published questions of these documents' active lessons: the same cards
+        studyable = Q(
+            question__status=QuestionStatus.PUBLISHED,
+            question__lesson__archived_at__isnull=True,
+            question__lesson__document__in=document_ids,
+        )
     by_day: dict[date, int] = defaultdict(int)
     for day, cards in (
         CardState.objects.filter(
-            user=user,
-            due__lt=day_start(today + timedelta(days=days)),
-            question__in=Question.objects.studyable_by(user).values("pk"),
+            studyable, user=user, due__lt=day_start(today + timedelta(days=days))
         )
         .annotate(day=TruncDate("due", tzinfo=local_zone()))
         .order_by()
@@ -297,10 +311,13 @@ class ProgressSummary:
 def progress_summary(user: User, now: datetime) -> ProgressSummary:
     """Everything the progress page shows, in a fixed number of queries."""
     by_day = _review_days(user)
+    documents = studied_documents(user)
     return ProgressSummary(
-        documents=document_rows(user, now),
+        documents=document_rows(user, now, documents),
         reviews=bar_chart(reviews_per_day(user, now, by_day=by_day)),
-        forecast=bar_chart(due_forecast(user, now)),
+        forecast=bar_chart(
+            due_forecast(user, now, document_ids=[document.pk for document in documents])
+        ),
         retention=retention(user, now),
         streak=streak(user, now, by_day=by_day),
         reviewed_today=bool(by_day.get(local_today(now))),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from quizzes import overview
-from quizzes.models import Lesson, Question
+from quizzes.models import Lesson
 from quizzes.rendering import render_markdown
 
 
@@ -33,14 +33,14 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
         .defer("document__source_text"),
         pk=lesson_id,
     )
-    siblings = Lesson.objects.active().filter(document=lesson.document_id).only("id", "heading")
-    mastery = overview.mastery_by_lesson(request.user, timezone.now(), lesson_ids=[lesson.pk])
+    mastery = overview.lesson_mastery(request.user, lesson, timezone.now())
+    previous, next_ = overview.neighbours(lesson)
     context = {
         "lesson": lesson,
         "body": render_markdown(lesson.body),
-        "has_quiz": Question.objects.published().for_quizzes().filter(lesson=lesson).exists(),
-        "mastery": mastery.get(lesson.pk, overview.NO_CARDS),
-        "previous": siblings.filter(position__lt=lesson.position).order_by("-position").first(),
-        "next": siblings.filter(position__gt=lesson.position).order_by("position").first(),
+        "has_quiz": mastery.quiz_questions > 0,
+        "mastery": mastery,
+        "previous": previous,
+        "next": next_,
     }
     return render(request, "quizzes/lesson_detail.html", context)

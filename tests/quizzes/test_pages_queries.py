@@ -4,6 +4,7 @@ questions and review logs there are."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -141,3 +142,34 @@ def test_a_page_costs_the_same_for_10_review_logs_and_for_5000(
     client.force_login(veteran)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+# The session is read from the database, unless REDIS_URL puts sessions in Redis
+# (cached_db), which answers it without a query.
+SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+QUERIES = {
+    # Session and user (2), the documents, the card figures, the lessons; with every card
+    # due, the next step is reviewing and needs no query of its own.
+    "home": SESSION + 4,
+    # Session and user (2), the lesson, its question counts, the recall of its cards, its
+    # neighbours.
+    "lesson_detail": SESSION + 5,
+    # Session and user (2), reviews per day, the documents, the card figures, the lessons,
+    # the forecast, retention, the quiz attempts.
+    "progress": SESSION + 8,
+}
+
+
+@pytest.mark.parametrize("page", list(QUERIES))
+def test_each_page_runs_the_queries_it_needs_and_no_more(
+    page, client, student, teacher, small_course, django_assert_num_queries
+):
+    """Each query costs a round trip to the database, which on a busy PostgreSQL server
+    costs more than the query: every one is accounted for."""
+    with_big_course(teacher, student)
+    all_due()
+    client.force_login(student)
+    args = [small_course.lessons[0].pk] if page == "lesson_detail" else []
+
+    with django_assert_num_queries(QUERIES[page]):
+        assert client.get(reverse(page, args=args)).status_code == 200

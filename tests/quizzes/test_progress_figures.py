@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from quizzes import overview, progress
-from quizzes.models import CardState, Question, QuestionStatus, ReviewLog
+from quizzes.models import CardState, Lesson, Question, QuestionStatus, ReviewLog
 from quizzes.progress import DayCount, bar_chart
 from quizzes.scheduling import retrievability
 from quizzes.services import replay_card_states
@@ -132,7 +132,23 @@ def card_state(user, question, due):
     )
 
 
-def test_the_forecast_counts_cards_due_each_day_with_overdue_cards_today(student, course):
+@pytest.fixture(params=["reading the documents itself", "given the page's documents"])
+def forecast(request):
+    """``due_forecast`` as called alone, and as the progress page calls it: with the
+    documents the page has read already. Both must count the same cards."""
+
+    def forecast(student, now):
+        if request.param == "reading the documents itself":
+            return progress.due_forecast(student, now)
+        ids = [document.pk for document in overview.studied_documents(student)]
+        return progress.due_forecast(student, now, document_ids=ids)
+
+    return forecast
+
+
+def test_the_forecast_counts_cards_due_each_day_with_overdue_cards_today(
+    student, course, forecast
+):
     cards = course.published()
     card_state(student, cards[0], NOW - timedelta(days=3))  # overdue: today
     card_state(student, cards[1], NOW + timedelta(hours=2))  # later today
@@ -141,7 +157,7 @@ def test_the_forecast_counts_cards_due_each_day_with_overdue_cards_today(student
     card_state(student, cards[4], NOW + timedelta(days=29))  # the last day shown
     card_state(student, cards[5], NOW + timedelta(days=30))  # beyond the forecast
 
-    series = progress.due_forecast(student, NOW)
+    series = forecast(student, NOW)
 
     assert len(series) == 30
     assert series[0].day == date(2026, 3, 10) and series[-1].day == date(2026, 4, 8)
@@ -152,22 +168,29 @@ def test_the_forecast_counts_cards_due_each_day_with_overdue_cards_today(student
     }
 
 
-def test_the_forecast_skips_cards_no_longer_studied(student, course, other_teacher):
+def test_the_forecast_skips_cards_no_longer_studied(
+    student, course, other_teacher, teacher, forecast
+):
     cards = course.published()
     card_state(student, cards[0], NOW)
     card_state(student, cards[1], NOW)
     Question.objects.filter(pk=cards[1].pk).update(status=QuestionStatus.RETIRED)
     card_state(other_teacher, cards[0], NOW)
+    archived = build_course(teacher, title="Archived lesson")
+    card_state(student, archived.published()[0], NOW)
+    Lesson.objects.filter(pk=archived.published()[0].lesson_id).update(archived_at=NOW)
+    private = build_course(teacher, title="Private", open_to_all=False)
+    card_state(student, private.published()[0], NOW)
 
-    assert counts(progress.due_forecast(student, NOW)) == {date(2026, 3, 10): 1}
+    assert counts(forecast(student, NOW)) == {date(2026, 3, 10): 1}
 
 
-def test_the_forecast_follows_replayed_reviews(student, course):
+def test_the_forecast_follows_replayed_reviews(student, course, forecast):
     card = course.published()[0]
     log(student, card, NOW - timedelta(minutes=2))  # a learning card: due in 8 minutes
     replay_card_states(user=student, question_ids={card.pk})
 
-    assert counts(progress.due_forecast(student, NOW)) == {date(2026, 3, 10): 1}
+    assert counts(forecast(student, NOW)) == {date(2026, 3, 10): 1}
 
 
 # Retention ---------------------------------------------------------------------------
