@@ -58,17 +58,20 @@ def in_running_quiz(user: User, question_id: int) -> bool:
     return _in_running_quizzes(user).filter(question_id=question_id).exists()
 
 
-def _reviewed_cards(user: User, **due: datetime) -> QuestionQuerySet:
-    """The student's cards that have a CardState (reviewed at least once), filtered on its
-    due time by lookups such as ``lte=now``. One filter() call, so one join: the due time
-    tested is this student's."""
+def _reviewed_cards(
+    user: User, cards: QuestionQuerySet | None = None, **due: datetime
+) -> QuestionQuerySet:
+    """The student's cards (``cards``, when the caller has built them already) that have a
+    CardState (reviewed at least once), filtered on its due time by lookups such as
+    ``lte=now``. One filter() call, so one join: the due time tested is this student's."""
     lookups = {f"card_states__due__{lookup}": value for lookup, value in due.items()}
-    return _cards(user).filter(card_states__user=user, **lookups)
+    return (_cards(user) if cards is None else cards).filter(card_states__user=user, **lookups)
 
 
-def _new_cards(user: User) -> QuestionQuerySet:
-    """The student's cards never reviewed: no CardState for this student."""
-    return _cards(user).filter(
+def _new_cards(user: User, cards: QuestionQuerySet | None = None) -> QuestionQuerySet:
+    """The student's cards (``cards``, when built already) never reviewed: no CardState
+    for this student."""
+    return (_cards(user) if cards is None else cards).filter(
         ~Exists(CardState.objects.filter(user=user, question=OuterRef("pk")))
     )
 
@@ -127,11 +130,14 @@ class QueueCounts:
     """What is left of today's new-card allowance (:func:`new_cards_left_today`)."""
 
 
-def queue_counts(user: User, now: datetime) -> QueueCounts:
-    """Cards due now and new cards left today. Three queries."""
-    due = _reviewed_cards(user, lte=now).count()
+def queue_counts(user: User, now: datetime, cards: QuestionQuerySet | None = None) -> QueueCounts:
+    """Cards due now and new cards left today. Three queries. ``cards``: the student's
+    cards (:func:`_cards`), when the caller has built them already (building them costs
+    more than running any of these queries)."""
+    cards = _cards(user) if cards is None else cards
+    due = _reviewed_cards(user, cards, lte=now).count()
     allowance = new_cards_left_today(user, now)
-    new = _new_cards(user).order_by()[:allowance].count() if allowance else 0
+    new = _new_cards(user, cards).order_by()[:allowance].count() if allowance else 0
     return QueueCounts(due=due, new=new, allowance=allowance)
 
 
@@ -148,22 +154,28 @@ class StudyQueue:
 
 
 def _with_card_data(cards: QuestionQuerySet) -> QuestionQuerySet:
-    return cards.select_related("lesson__document").prefetch_related("choices")
+    """With the card's lesson and document. A multiple-choice card's options are read
+    when shown (one query): no other kind has any, so prefetching them would cost every
+    other card a query for nothing."""
+    return cards.select_related("lesson__document")
 
 
 def study_queue(user: User, now: datetime) -> StudyQueue:
     """The header counts and the next card of the student's queue (see the module
-    docstring for the order). At most five queries."""
-    counts = queue_counts(user, now)
+    docstring for the order). At most four queries."""
+    cards = _cards(user)
+    counts = queue_counts(user, now, cards)
     card: Question | None = None
     if counts.due:
-        due_now = _reviewed_cards(user, lte=now).order_by("card_states__due", "id")
+        due_now = _reviewed_cards(user, cards, lte=now).order_by("card_states__due", "id")
         card = _with_card_data(due_now).first()
     elif counts.new:
-        card = _with_card_data(_new_cards(user).order_by(*NEW_CARD_ORDER)).first()
+        card = _with_card_data(_new_cards(user, cards).order_by(*NEW_CARD_ORDER)).first()
     if card is not None:
         return StudyQueue(counts=counts, card=card)
-    return StudyQueue(counts=counts, card=None, next_due=_next_due(user, now, counts.allowance))
+    return StudyQueue(
+        counts=counts, card=None, next_due=_next_due(user, now, counts.allowance, cards)
+    )
 
 
 def studyable_card(user: User, question_id: int) -> Question | None:
@@ -173,10 +185,12 @@ def studyable_card(user: User, question_id: int) -> Question | None:
     return _with_card_data(_cards(user)).filter(pk=question_id).first()
 
 
-def _next_due(user: User, now: datetime, allowance: int) -> datetime | None:
-    upcoming = _reviewed_cards(user, gt=now)
+def _next_due(
+    user: User, now: datetime, allowance: int, cards: QuestionQuerySet
+) -> datetime | None:
+    upcoming = _reviewed_cards(user, cards, gt=now)
     soonest = upcoming.aggregate(soonest=Min("card_states__due"))["soonest"]
-    if not allowance and _new_cards(user).exists():
+    if not allowance and _new_cards(user, cards).exists():
         tomorrow = local_day(now)[1]
         soonest = tomorrow if soonest is None else min(soonest, tomorrow)
     return soonest

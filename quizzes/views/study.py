@@ -187,7 +187,10 @@ def interval_label(delta: timedelta) -> str:
 
 
 def _shuffled_choices(question: Question) -> list[Choice]:
-    """The options in an order fixed per card, so the front reads the same every time."""
+    """The options of a multiple-choice card in an order fixed per card, so the front
+    reads the same every time; no other kind has options."""
+    if question.kind != QuestionKind.MULTIPLE_CHOICE:
+        return []
     choices = list(question.choices.all())
     random.Random(question.pk).shuffle(choices)  # noqa: S311 (an order, not a secret)
     return choices

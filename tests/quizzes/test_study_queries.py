@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from quizzes.models import CardState, Question, ReviewLog
+from quizzes.models import CardState, Question, QuestionKind, ReviewLog
 from quizzes.services import start_attempt
+from quizzes.study import study_queue
 from tests.quizzes.course import build_course, give_history
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +30,12 @@ SIZES = {
 # The session is read from the database, unless REDIS_URL puts sessions in Redis
 # (cached_db), which answers it without a query.
 SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-# Session and user (2), the queue (due, new today, new left, the card, its choices).
-GET_STUDY = SESSION + 6
-# Session and user (2), the card and its choices, its reviews, the header counts (3).
-POST_REVEAL = SESSION + 7
+# Session and user (2), the queue (due, new today, new left, the card); a multiple-choice
+# card's options are one more (no other kind has any, so none is read for them).
+GET_STUDY = SESSION + 5
+# Session and user (2), the card, its reviews, the header counts (3); a multiple-choice
+# card's options are one more.
+POST_REVEAL = SESSION + 6
 # Session and user (2), is the card in a quiz under way (1), record_reviews: savepoint,
 # stored ids, studyable ids, insert the log, the card's logs, upsert the card state,
 # release (7). The answer is a redirect.
@@ -63,24 +66,50 @@ def studied(request, teacher, student):
     return course
 
 
+def first_due(student, course, kind) -> None:
+    """Make a card of ``kind`` the first the queue shows: the most overdue (outside the
+    last lesson, whose quiz is under way)."""
+    state = (
+        CardState.objects.filter(user=student, question__kind=kind)
+        .exclude(question__lesson=course.lessons[-1])
+        .first()
+    )
+    CardState.objects.filter(pk=state.pk).update(due=NOW - timedelta(days=1000))
+    assert study_queue(student, NOW).card.pk == state.question_id
+
+
 def token_in(page):
     return re.search(r'name="token" value="([^"]+)"', page).group(1)
 
 
+def options(student) -> int:
+    """The queries for the options of the card the queue shows next: 1 for a
+    multiple-choice card, 0 for any other kind."""
+    return int(study_queue(student, NOW).card.kind == QuestionKind.MULTIPLE_CHOICE)
+
+
+@pytest.mark.parametrize("kind", [QuestionKind.MULTIPLE_CHOICE, QuestionKind.CLOZE])
 def test_the_front_runs_a_fixed_number_of_queries(
-    student_client, studied, django_assert_num_queries
+    student_client, student, studied, kind, django_assert_num_queries
 ):
-    with django_assert_num_queries(GET_STUDY):
+    first_due(student, studied, kind)
+    assert options(student) == (kind == QuestionKind.MULTIPLE_CHOICE)
+
+    with django_assert_num_queries(GET_STUDY + options(student)):
         response = student_client.get(reverse("study"))
 
     assert response.status_code == 200
     assert "Show answer" in response.content.decode()
 
 
-def test_reveal_runs_a_fixed_number_of_queries(student_client, studied, django_assert_num_queries):
+@pytest.mark.parametrize("kind", [QuestionKind.MULTIPLE_CHOICE, QuestionKind.CLOZE])
+def test_reveal_runs_a_fixed_number_of_queries(
+    student_client, student, studied, kind, django_assert_num_queries
+):
+    first_due(student, studied, kind)
     token = token_in(student_client.get(reverse("study")).content.decode())
 
-    with django_assert_num_queries(POST_REVEAL):
+    with django_assert_num_queries(POST_REVEAL + options(student)):
         response = student_client.post(reverse("study_reveal"), {"token": token})
 
     assert response.status_code == 200
