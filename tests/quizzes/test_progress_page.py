@@ -3,14 +3,16 @@ figures), retention, streak and finished quiz attempts."""
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quizzes.models import Feedback, QuizAttempt, ReviewLog
 from quizzes.services import replay_card_states
+from quizzes.templatetags.charts import BAR_LABEL, ROW_LABEL, day_label
 from tests.quizzes.course import build_course
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +120,21 @@ def test_charts_are_svg_images_with_a_title_a_description_and_a_table(
     forecast = page[page.index('id="forecast-title"') : page.index('id="attempts-title"')]
     assert forecast.count("<tr>") == 1 + 30
     assert forecast.count('class="chart-bar"') == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "en"])  # en again: after the others
+@pytest.mark.parametrize("pattern", [BAR_LABEL, ROW_LABEL])
+def test_a_days_label_reads_as_the_date_filter_writes_it_in_each_language(language, pattern):
+    """The charts format each day once per language and keep it: the label must be what
+    the ``date`` filter gives in the language of the request, never another language's."""
+    days = [date(2026, 3, 8) + timedelta(days=n * 37) for n in range(10)]
+    template = Template("{% for day in days %}{{ day|date:pattern }}|{% endfor %}")
+
+    with translation.override(language):
+        labels = [day_label(day, pattern) for day in days]
+        expected = template.render(Context({"days": days, "pattern": pattern})).split("|")[:-1]
+
+    assert labels == expected
 
 
 def test_the_streak_and_retention_are_shown(student, student_client, course):
