@@ -3,7 +3,7 @@
 Seeds 1,000 students, 20 documents x 10 lessons x 10 questions and 100,000 review logs
 (bench/load_seed.py: each student signed in through a session written in the database,
 not the login form, with a device token and a sync cursor), starts gunicorn on 127.0.0.1
-(sync workers, 2 x cores + 1 as ``make serve`` runs it, at most 9) and drives it with
+(sync workers, cores + 1 as ``make serve`` runs it, at most 9) and drives it with
 virtual users (bench/load_users.py) from several client processes, a few users each,
 each user with one http.client connection. For each user count, three phases:
 
@@ -23,13 +23,17 @@ rate x (the mean server time of all its requests) / (the endpoint's mean server 
 The trivial view's is computed the same way in the same phase, so "% of trivial" is the
 trivial view's mean server time over the endpoint's; the trivial-only phase's measured
 rate is printed beside it. Runs on SQLite (a temporary file), then on PostgreSQL (a
-temporary database, as bench/sync_api.py).
+temporary database, as bench/sync_api.py), with the cache and sessions in Redis when a
+Redis server answers on 127.0.0.1:6379, as the documented deployment on PostgreSQL has
+them. Two reference views, a trivial view for a signed-in student and the site's empty
+page frame, show for scale how much of the trivial view's throughput any signed-in page
+keeps before its own work.
 
 Targets: 0 errors; p99 <= 100 ms at 8 users for page views; every page at >= 40 % of the
 trivial view's throughput. Exits 1 if any target fails.
 
-    .venv/bin/python bench/load.py [--seconds 20] [--users 8 32]
-        [--postgres URL | --no-postgres]
+    .venv/bin/python bench/load.py [--seconds 20] [--users 8 32] [--workers N]
+        [--postgres URL | --no-postgres] [--no-redis]
 """
 
 from __future__ import annotations
@@ -49,11 +53,18 @@ from pathlib import Path
 from queue import Empty
 
 from load_seed import Course, Student, seed_load
-from load_users import ENDPOINTS, Results, client_process, endpoint
-from sync_api import add_database_arguments, database_label, for_each_database, setup_database
+from load_users import ENDPOINTS, REFERENCES, Results, client_process, endpoint
+from sync_api import (
+    SQLITE,
+    add_database_arguments,
+    database_label,
+    for_each_database,
+    setup_database,
+)
 from sync_load import LOCKED, Gunicorn
 
-WORKERS = min(2 * (os.cpu_count() or 1) + 1, 9)
+WORKERS = min((os.cpu_count() or 1) + 1, 9)
+"""As ``make serve`` runs it (``--workers`` changes it)."""
 USERS_PER_PROCESS = 4
 PAGES = [
     "home",
@@ -166,8 +177,40 @@ def server_times(access_log: Path, offset: int) -> dict[str, list[float]]:
 # --------------------------------------------------------------------------------------
 
 
-def run(database: str, user_counts: list[int], seconds: dict[str, float]) -> int:
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"
+"""On PostgreSQL, the cache and sessions go to this Redis database when it answers, as
+in the documented deployment on PostgreSQL (emptied before and after the run)."""
+
+
+def redis_answers(url: str) -> bool:
+    """Whether a Redis server answers a PING at ``url``."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def run(
+    database: str,
+    user_counts: list[int],
+    seconds: dict[str, float],
+    *,
+    use_redis: bool,
+    workers: int = WORKERS,
+) -> int:
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+    redis_url = ""
+    if database != SQLITE and use_redis and redis_answers(BENCH_REDIS_URL):
+        redis_url = os.environ["REDIS_URL"] = BENCH_REDIS_URL  # read by the settings
+        flush_redis(redis_url)
     workdir = setup_database(database)
     from django.conf import settings
     from django.db import connections
@@ -178,12 +221,12 @@ def run(database: str, user_counts: list[int], seconds: dict[str, float]) -> int
     runs: list[tuple[Phase, Phase]] = []
     try:
         students, course = seed_load()
-        label = database_label()
+        label = database_label() + (" + Redis" if redis_url else "")
         connections.close_all()  # the client processes are forks: no connection in them
         server = Gunicorn(
             os.environ["DATABASE_URL"],
             logdir / "gunicorn.log",
-            workers=WORKERS,
+            workers=workers,
             # The seeded sessions are signed with this process's key: the server's too.
             environment={"DJANGO_SECRET_KEY": settings.SECRET_KEY},
             access_log=access_log,
@@ -197,7 +240,7 @@ def run(database: str, user_counts: list[int], seconds: dict[str, float]) -> int
                 drive(server, access_log, students, course, users, "mix", seconds["warmup"])
                 mix = drive(server, access_log, students, course, users, "mix", seconds["mix"])
                 runs.append((trivial, mix))
-                print_table(label, trivial, mix)
+                print_table(label, trivial, mix, workers)
         finally:
             log = server.stop()
     finally:
@@ -205,6 +248,8 @@ def run(database: str, user_counts: list[int], seconds: dict[str, float]) -> int
         shutil.rmtree(logdir, ignore_errors=True)
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
+        if redis_url:
+            flush_redis(redis_url)
     return 0 if print_targets(label, runs, log) else 1
 
 
@@ -232,13 +277,13 @@ def throughputs(mix: Phase) -> dict[str, float]:
     }
 
 
-def print_table(label: str, trivial: Phase, mix: Phase) -> None:
+def print_table(label: str, trivial: Phase, mix: Phase, workers: int) -> None:
     rates = throughputs(mix)
     base = rates.get("trivial view", math.nan)
     print(
         f"\n== {label}, {mix.users} users from {mix.processes} client processes "
-        f"({USERS_PER_PROCESS} users each at most), gunicorn {WORKERS} sync workers "
-        f"(2 x {os.cpu_count()} cores + 1) ==\n"
+        f"({USERS_PER_PROCESS} users each at most), gunicorn {workers} sync workers "
+        f"on {os.cpu_count()} cores ==\n"
         f"trivial-only phase: {trivial.requests():,} requests in {trivial.seconds:.1f} s = "
         f"{trivial.rate:,.0f} req/s measured; p50 "
         f"{percentile(trivial.results.latencies.get('trivial view', []), 0.5) * 1000:.1f} ms; "
@@ -329,6 +374,15 @@ def print_targets(label: str, runs: list[tuple[Phase, Phase]], log: str) -> bool
     print(f"\ntargets ({label}):")
     for text, verdict in verdicts:
         print(f"  {text} -> {verdict}")
+    for _trivial, mix in runs:
+        rates = throughputs(mix)
+        if "trivial view" in rates:
+            shares = ", ".join(
+                f"{name} {rates[name] / rates['trivial view']:.0%}"
+                for name in REFERENCES
+                if name in rates
+            )
+            print(f"  for scale, not a target, at {mix.users} users: {shares} of the trivial view")
     return all(verdict != "FAIL" for _text, verdict in verdicts)
 
 
@@ -344,12 +398,34 @@ def main() -> int:
     parser.add_argument(
         "--users", type=int, nargs="+", default=[8, 32], help="virtual users (default 8 32)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=WORKERS,
+        help=f"gunicorn's worker processes (default {WORKERS}: cores + 1, as make serve)",
+    )
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help=f"on PostgreSQL, keep the cache and sessions in the database even when Redis "
+        f"answers (default: {BENCH_REDIS_URL}, when it answers)",
+    )
     add_database_arguments(parser)
     args = parser.parse_args()
     if args.database:
         seconds = {"trivial": args.trivial_seconds, "warmup": args.warmup_seconds}
-        return run(args.database, args.users, {**seconds, "mix": args.seconds})
+        seconds["mix"] = args.seconds
+        return run(
+            args.database,
+            args.users,
+            seconds,
+            use_redis=not args.no_redis,
+            workers=args.workers,
+        )
     forwarded = [
+        *(["--no-redis"] if args.no_redis else []),
+        "--workers",
+        str(args.workers),
         "--seconds",
         str(args.seconds),
         "--trivial-seconds",

@@ -34,6 +34,8 @@ from load_seed import Course, Student
 
 HOST = "127.0.0.1"
 TRIVIAL_PATH = "/bench/trivial/"
+SIGNED_IN_PATH = "/bench/signed-in/"
+EMPTY_PAGE_PATH = "/bench/empty-page/"
 PULL_LIMIT = 100
 PUSH_SIZE = 5
 QUIZ_ANSWERS = 2
@@ -47,15 +49,24 @@ TASKS: dict[str, int] = {
     "progress": 1,
     "sync": 2,
     "trivial": 3,
+    "references": 1,
 }
 """The mix: each task's weight. A quiz is ten requests (start page, start, two questions
 answered with their feedback, finish, result), a study task two (card, review), a sync
 two (pull, push); the others one. The trivial view weighs enough for its mean server
-time, which every endpoint's throughput is compared with, to rest on many requests."""
+time, which every endpoint's throughput is compared with, to rest on many requests. The
+references task asks for the two reference views (see ``REFERENCES``)."""
+
+REFERENCES = ["signed-in trivial", "empty page"]
+"""Reference views, for scale, not targets: the trivial view for a signed-in student
+(its session and user read) and the site's empty page frame for one. They show how much
+of the trivial view's throughput any signed-in page can keep before its own work."""
 
 ROUTES: list[tuple[str, str, re.Pattern[str], bool | None]] = [
     # (endpoint, method, path, whether the query string asks for feedback)
     ("trivial view", "GET", re.compile(re.escape(TRIVIAL_PATH)), None),
+    ("signed-in trivial", "GET", re.compile(re.escape(SIGNED_IN_PATH)), None),
+    ("empty page", "GET", re.compile(re.escape(EMPTY_PAGE_PATH)), None),
     ("home", "GET", re.compile(r"/"), None),
     ("lesson", "GET", re.compile(r"/lessons/\d+/"), None),
     ("quiz start page", "GET", re.compile(r"/lessons/\d+/quiz/"), None),
@@ -172,6 +183,7 @@ class VirtualUser:
             "progress": lambda s: self.get(s, "/progress/"),
             "sync": self.sync,
             "trivial": lambda s: self.get(s, TRIVIAL_PATH),
+            "references": self.references,
         }
         names, weights = list(TASKS), list(TASKS.values())
         time.sleep(max(0.0, start - time.monotonic()))
@@ -249,6 +261,10 @@ class VirtualUser:
         return self.send(student, "POST", path, expect=302, form=form)
 
     # --- tasks ------------------------------------------------------------------------
+
+    def references(self, student: int) -> None:
+        self.get(student, SIGNED_IN_PATH)
+        self.get(student, EMPTY_PAGE_PATH)
 
     def quiz(self, student: int) -> None:
         """A lesson quiz: the start page, start, answer two questions (each followed by

@@ -55,6 +55,11 @@ PUSH_PATH = "/api/v1/sync/reviews/"
 PULL_PATH = "/api/v1/sync/changes/"
 TRIVIAL_PATH = "/bench/trivial/"
 TRIVIAL_API_PATH = "/bench/trivial-api/"
+SIGNED_IN_PATH = "/bench/signed-in/"
+"""A trivial view for a signed-in user only: the session and user reads, nothing else."""
+EMPTY_PAGE_PATH = "/bench/empty-page/"
+"""The site's page frame (base.html), empty, for a signed-in user: what every page costs
+before its own content."""
 
 RATINGS = (1, 2, 3, 3, 3, 3, 4)
 
@@ -225,9 +230,12 @@ def push_body(question_ids: Sequence[int], first: datetime, rng: random.Random) 
 
 
 def bench_urlconf() -> types.ModuleType:
-    """The product's URLs plus a trivial view and a trivial token-checked API view, for
-    the benchmarks only."""
+    """The product's URLs plus the benchmarks' reference views: a trivial view, a trivial
+    token-checked API view, and the trivial view and the empty page frame for a signed-in
+    user. For the benchmarks only."""
+    from django.contrib.auth.decorators import login_required
     from django.http import HttpRequest, HttpResponse
+    from django.shortcuts import render
     from django.urls import include, path
     from rest_framework.request import Request
     from rest_framework.response import Response
@@ -235,6 +243,14 @@ def bench_urlconf() -> types.ModuleType:
 
     def trivial(request: HttpRequest) -> HttpResponse:
         return HttpResponse("ok")
+
+    @login_required
+    def signed_in(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    @login_required
+    def empty_page(request: HttpRequest) -> HttpResponse:
+        return render(request, "base.html")
 
     class TrivialApiView(APIView):
         """The API's default authentication and permission, and nothing else."""
@@ -246,6 +262,8 @@ def bench_urlconf() -> types.ModuleType:
     module.urlpatterns = [  # type: ignore[attr-defined]
         path(TRIVIAL_PATH.strip("/") + "/", trivial),
         path(TRIVIAL_API_PATH.strip("/") + "/", TrivialApiView.as_view()),
+        path(SIGNED_IN_PATH.strip("/") + "/", signed_in),
+        path(EMPTY_PAGE_PATH.strip("/") + "/", empty_page),
         path("", include("config.urls")),
     ]
     return module
