@@ -26,12 +26,12 @@ run: demo
 	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 # Production: gunicorn on LECTERN_BIND (default 127.0.0.1:8000, behind a proxy) with
-# LECTERN_WORKERS processes (default 2 x cores + 1, at most 9), after collecting the static
+# LECTERN_WORKERS processes (default cores + 1, at most 9), after collecting the static
 # files whitenoise serves. Run `make migrate` first on a new release; docs/deployment.md.
 serve: install
 	$(MANAGE) collectstatic --noinput
 	exec $(BIN)/gunicorn config.wsgi \
-		--workers "$${LECTERN_WORKERS:-$$($(BIN)/python -c 'import os; print(min(2 * (os.cpu_count() or 1) + 1, 9))')}" \
+		--workers "$${LECTERN_WORKERS:-$$($(BIN)/python -c 'import os; print(min((os.cpu_count() or 1) + 1, 9))')}" \
 		--bind "$${LECTERN_BIND:-127.0.0.1:8000}" \
 		--access-logfile - \
 		--access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
