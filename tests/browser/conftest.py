@@ -69,22 +69,21 @@ def browser(live_server, course) -> Iterator[Browser]:
     stopped before the test's database flush.
 
     Playwright's sync API runs an asyncio event loop in this (the test) thread. While it
-    runs, Django takes the thread for async code: it refuses ORM calls, and it keeps the
-    thread's database connections apart from the ones the test database was set up on.
-    So every ORM write a test needs happens in fixtures set up before this one, and the
-    browser tests assert on pages, not on the database.
+    runs, Django takes the thread for async code: it refuses ORM calls
+    (``SynchronousOnlyOperation``), and it would keep the thread's database connections
+    apart from the ones the test database was set up on, so that a connection opened
+    then is never closed (on PostgreSQL the test database then cannot be dropped). So
+    every ORM write a test needs happens in fixtures set up before this one (name them
+    first in the test's arguments), and the browser tests assert on pages, not on the
+    database. Django's refusal is left on, so a test that breaks this rule fails.
     """
     executable = chromium_path()
-    with pytest.MonkeyPatch.context() as patch:
-        # Nothing here calls the ORM while Playwright runs, except, should a test do so,
-        # strictly between two Playwright calls: never concurrently, so it is safe.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            yield launched
-            launched.close()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
 
 
 def new_page(browser: Browser, *, javascript: bool = True, viewport: dict | None = None) -> Page:
