@@ -156,12 +156,26 @@ DETAIL_SCHEMA = {
 }
 VALIDATION_SCHEMA = {
     "type": "object",
-    "description": "Messages by field name; `non_field_errors` for wrong credentials, "
-    "`detail` for a body that is not valid JSON.",
-    "additionalProperties": {
-        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    "description": "`detail` says what went wrong; `errors` lists each problem, with the "
+    "field it is about (null for wrong credentials). A body that is not valid JSON gets "
+    "`detail` only.",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "nullable": True},
+                    "message": {"type": "string"},
+                },
+                "required": ["field", "message"],
+            },
+        },
     },
+    "required": ["detail"],
 }
+FIELDS_REFUSED = _("The log-in was refused: a field is missing or not valid.")
 UNAUTHORIZED = OpenApiResponse(DETAIL_SCHEMA, description="No token, or a revoked or expired one.")
 UNSUPPORTED = OpenApiResponse(DETAIL_SCHEMA, description="The body is not JSON.")
 
@@ -198,7 +212,8 @@ class LoginView(APIView):
     )
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            return _refused(serializer.errors)
         user = serializer.validated_data["user"]
         instance, token = DeviceToken.objects.create(
             user=user, device_name=serializer.validated_data["device_name"]
@@ -207,6 +222,22 @@ class LoginView(APIView):
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         body = LoginResponseSerializer({"token": token, "expiry": instance.expiry, "user": user})
         return Response(body.data)
+
+
+def _refused(errors: Mapping[str, Any]) -> Response:
+    """A refused log-in in the API's error shape: ``detail``, and each problem in
+    ``errors`` as ``{field, message}`` (field null for wrong credentials)."""
+    items = [
+        {
+            "field": None if name == api_settings.NON_FIELD_ERRORS_KEY else name,
+            "message": str(message),
+        }
+        for name, messages in errors.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
+    general = [item["message"] for item in items if item["field"] is None]
+    detail = general[0] if general else str(FIELDS_REFUSED)
+    return Response({"detail": detail, "errors": items}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class LogoutView(APIView):

@@ -123,11 +123,16 @@ def test_the_device_name_may_be_blank_but_not_longer_than_100_characters(api, st
     response = log_in(api, device_name="x" * 101)
 
     assert response.status_code == 400
-    assert "device_name" in response.json()
+    assert refused_fields(response) == {"device_name"}
     assert DeviceToken.objects.count() == 1
 
 
 # --- Refusing a log-in -------------------------------------------------------------------
+
+
+def refused_fields(response) -> set[str | None]:
+    """The fields a refused log-in's ``errors`` name."""
+    return {error["field"] for error in response.json()["errors"]}
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(api, student):
@@ -136,9 +141,13 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(api, student):
 
     assert wrong_password.status_code == unknown_user.status_code == 400
     assert wrong_password.json() == unknown_user.json()
-    message = wrong_password.json()["non_field_errors"][0]
-    assert "username and password" in message
-    assert set(wrong_password.json()) == {"non_field_errors"}
+    # The API's error shape, with nothing that names the field that was wrong.
+    assert wrong_password.json() == {
+        "detail": "Unable to log in with the username and password provided.",
+        "errors": [
+            {"field": None, "message": "Unable to log in with the username and password provided."}
+        ],
+    }
     assert not DeviceToken.objects.exists()
 
 
@@ -170,7 +179,8 @@ def test_missing_or_mistyped_fields_are_refused_by_name(api, student, body, fiel
     response = api.post(LOGIN, body, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert response.json()["detail"] == "The log-in was refused: a field is missing or not valid."
+    assert refused_fields(response) == {field}
     assert not DeviceToken.objects.exists()
 
 
@@ -179,7 +189,8 @@ def test_a_json_body_that_is_not_an_object_is_refused(api, student, body):
     response = api.post(LOGIN, body, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json()
+    assert response.json()["detail"]
+    assert response.json()["errors"]
 
 
 def test_malformed_json_is_refused_with_a_json_message(api, student):
@@ -363,6 +374,9 @@ def test_the_schema_describes_the_authentication_endpoints(api):
 
     login = schema["paths"]["/api/v1/auth/login/"]["post"]
     assert set(login["responses"]) == {"200", "400", "415", "429"}
+    refused = login["responses"]["400"]["content"]["application/json"]["schema"]
+    assert refused["required"] == ["detail"]  # as every other error of the API
+    assert set(refused["properties"]["errors"]["items"]["properties"]) == {"field", "message"}
     request_schema = schema["components"]["schemas"]["LoginRequest"]
     assert set(request_schema["required"]) == {"username", "password", "device_name"}
     assert set(schema["components"]["schemas"]["LoginResponse"]["properties"]) == {
