@@ -112,8 +112,11 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Under /api/: oversized bodies (413) and foreign charsets (415) never reach a view.
+    # Under /api/: oversized bodies (413) and foreign charsets (415) never reach a view,
+    # and every error answers JSON.
     "quizzes.api.guards.ApiRequestGuardMiddleware",
+    # Everywhere: an address or form that is not UTF-8 never reaches a view (400, 415).
+    "config.middleware.RequestEncodingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -209,3 +209,37 @@ def test_a_server_error_under_the_api_is_still_a_json_answer(api):
     assert response.status_code == 500
     assert _is_json_error(response)
     assert "a bug" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=%FF%FE", "The address holds characters that are not UTF-8."),
+        ("q=a%00b", "The address holds a null character."),
+    ],
+)
+def test_an_address_the_site_refuses_is_refused_in_json_with_its_reason_under_the_api(
+    api, client, query, message
+):
+    """The site-wide encoding guard answers plain text; under /api/ the same refusal is
+    the API's JSON error, with the same words."""
+    page = client.get(f"/?{query}")
+    response = api.get(f"/api/v1/documents/?{query}")
+
+    assert page.status_code == response.status_code == 400
+    assert page["Content-Type"].startswith("text/plain")
+    assert page.content.decode() == message
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": message}
+
+
+def test_a_form_in_a_foreign_charset_is_refused_in_json_under_the_api(api):
+    response = api.generic(
+        "POST",
+        "/api/v1/auth/login/",
+        "username=sam",
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+
+    assert response.status_code == 415
+    assert response.json() == {"detail": "Unsupported charset “latin-1”: send UTF-8."}
