@@ -85,6 +85,26 @@ def test_every_operation_with_parameters_or_a_body_documents_400(schema):
     assert missing == []
 
 
+def test_every_error_the_schema_documents_is_json_with_a_detail(schema):
+    """One error shape for the whole API: an app can show ``detail`` for any 4xx or 5xx
+    without knowing the operation (some add ``errors``, a list of problems)."""
+    components = schema["components"]["schemas"]
+
+    def body(response: dict) -> dict:
+        found = response.get("content", {}).get("application/json", {}).get("schema", {})
+        return components[found["$ref"].rsplit("/", 1)[1]] if "$ref" in found else found
+
+    shapeless = [
+        f"{method.upper()} {path} {status}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and "detail" not in body(response).get("required", [])
+    ]
+
+    assert shapeless == []
+
+
 def test_a_null_character_in_a_query_answers_400_in_the_api_shape(student):
     api = APIClient()
     api.force_authenticate(student)
