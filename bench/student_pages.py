@@ -2,9 +2,10 @@
 
 Seeds a fresh SQLite database with 1,000 students, 20 documents x 10 lessons x 10
 questions and 100,000 review logs, then times with Django's test client (one signed-in
-student, no network) a trivial view, home, a quiz question, an answer submit, the next
-card and a review submit. The requests run interleaved, round after round, and each
-figure is the median. Target: every page within 40x of the trivial view.
+student, no network) a trivial view, home, a lesson, progress, a quiz question, an
+answer submit, the next card and a review submit. The requests run interleaved, round
+after round, and each figure is the median. Target: every page but the lesson and
+progress within 40x of the trivial view.
 
     .venv/bin/python bench/student_pages.py [--rounds 200]
 """
@@ -37,6 +38,10 @@ REVIEWS_PER_CARD = 4
 BACKLOG = 400
 """The timed student has this many cards, all due: enough for every round to rate one."""
 TARGET = 40.0
+UNTARGETED = {"lesson", "progress"}
+"""Timed for the record (BENCHMARKS.md) but under no target here: the load benchmark's
+p99 target covers them. Progress, which sums the timed student's whole history, costs
+well over 40 trivial views."""
 
 
 def seed() -> dict[str, Any]:
@@ -151,6 +156,7 @@ class Requests:
         lessons = data["lessons"][: -(-answers // quiz_kinds) + 1]
         attempts = [start_attempt(user=self.student, lesson=lesson) for lesson in lessons]
         self.viewed = attempts[-1]
+        self.lesson_id = data["lessons"][-1].pk  # one whose quiz is not under way
         self.pending = iter(self._answer_forms(attempts[:-1]))
 
     @staticmethod
@@ -199,6 +205,12 @@ class Requests:
     def home(self) -> Callable[[], None]:
         return self._request("get", "/", 200)
 
+    def lesson(self) -> Callable[[], None]:
+        return self._request("get", f"/lessons/{self.lesson_id}/", 200)
+
+    def progress(self) -> Callable[[], None]:
+        return self._request("get", "/progress/", 200)
+
     def quiz_question(self) -> Callable[[], None]:
         return self._request("get", f"/attempts/{self.viewed.pk}/", 200)
 
@@ -229,6 +241,8 @@ def measure(requests: Requests, rounds: int, warmup: int) -> dict[str, list[floa
     cases: dict[str, Callable[[], Callable[[], None]]] = {
         "trivial view": requests.trivial,
         "home": requests.home,
+        "lesson": requests.lesson,
+        "progress": requests.progress,
         "quiz question": requests.quiz_question,
         "answer submit": requests.answer_submit,
         "next card": requests.next_card,
@@ -291,10 +305,15 @@ def main() -> int:
     worst = 0.0
     for name, values in timings.items():
         ratio = statistics.median(values) / base
-        worst = max(worst, ratio)
-        print(f"{name:<16}{statistics.median(values) * 1000:>11.2f}{ratio:>11.1f}")
+        if name not in UNTARGETED:
+            worst = max(worst, ratio)
+        note = "  (no target)" if name in UNTARGETED else ""
+        print(f"{name:<16}{statistics.median(values) * 1000:>11.2f}{ratio:>11.1f}{note}")
     verdict = "PASS" if worst <= TARGET else "FAIL"
-    print(f"\ntarget: every page within {TARGET:.0f}x of the trivial view -> {verdict}")
+    print(
+        f"\ntarget: every page but {' and '.join(sorted(UNTARGETED))} within {TARGET:.0f}x "
+        f"of the trivial view -> {verdict}"
+    )
     return 0 if verdict == "PASS" else 1
 
 
