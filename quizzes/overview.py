@@ -398,7 +398,7 @@ def home_summary(user: User, now: datetime, *, page: int = 1) -> HomeSummary:
     The next step is reviewing, when cards are due now (the count the study page starts
     with; a card due later today waits); otherwise the first lesson, in course order,
     whose quiz the user has not finished (see :func:`_next_lesson`); otherwise nothing,
-    with the time the next card falls due. Four queries, five when the next step is a
+    with the time the next card falls due. Three queries, four when the next step is a
     lesson.
     """
     documents = studied_documents(user)

@@ -162,7 +162,8 @@ def _with_card_data(cards: QuestionQuerySet) -> QuestionQuerySet:
 
 def study_queue(user: User, now: datetime) -> StudyQueue:
     """The header counts and the next card of the student's queue (see the module
-    docstring for the order). At most four queries."""
+    docstring for the order). Four queries when there is a card; up to five when the
+    queue is empty (when the next card comes due)."""
     cards = _cards(user)
     counts = queue_counts(user, now, cards)
     card: Question | None = None
@@ -179,9 +180,10 @@ def study_queue(user: User, now: datetime) -> StudyQueue:
 
 
 def studyable_card(user: User, question_id: int) -> Question | None:
-    """One of the student's cards by id, with its lesson, document and choices; None when
+    """One of the student's cards by id, with its lesson and document; None when
     it is not (or no longer) studyable, or is in a quiz the student is taking (see
-    :func:`in_running_quiz` to tell which). Two queries."""
+    :func:`in_running_quiz` to tell which). One query; a multiple-choice card reads its
+    options when they are asked for."""
     return _with_card_data(_cards(user)).filter(pk=question_id).first()
 
 
