@@ -9,6 +9,7 @@ Every value is escaped with :func:`html.escape` before it joins the markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 
 from django import template
@@ -41,22 +42,29 @@ def mastery_bar(mastery: Mastery) -> SafeString:
     return mark_safe(_bar(mastery.percent, mastery.label))  # noqa: S308 (escaped in _bar)
 
 
+def _rows(rows: list[LessonRow]) -> Iterator[tuple[LessonRow, str, str]]:
+    """Each row with its escaped link and its mastery bar, the labels translated once for
+    all the rows."""
+    labelled = _("Mastery %(percent)s%%")
+    no_cards = _("No cards yet")
+    for row in rows:
+        percent = row.mastery.percent
+        label = no_cards if percent is None else labelled % {"percent": percent}
+        link = f'<a href="{escape(row.url)}">{escape(row.lesson.heading)}</a>'
+        yield row, link, _bar(percent, label)
+
+
 @register.simple_tag
 def lesson_rows(rows: list[LessonRow], done_label: str) -> SafeString:
     """The ``<li>`` of each lesson: its link, ``done_label`` when its quiz is done, and its
     mastery."""
     done = f' <span class="badge-done">{escape(done_label)}</span>'
-    labelled = _("Mastery %(percent)s%%")
-    no_cards = _("No cards yet")
-    items = []
-    for row in rows:
-        percent = row.mastery.percent
-        label = no_cards if percent is None else labelled % {"percent": percent}
-        items.append(
-            f'<li class="lesson-item"><a href="{escape(row.url)}">{escape(row.lesson.heading)}'
-            f"</a>{done if row.finished else ''}{_bar(percent, label)}</li>"
+    return mark_safe(  # noqa: S308 (every value escaped in _rows and here)
+        "\n".join(
+            f'<li class="lesson-item">{link}{done if row.finished else ""}{bar}</li>'
+            for row, link, bar in _rows(rows)
         )
-    return mark_safe("\n".join(items))  # noqa: S308 (every value escaped above)
+    )
 
 
 @register.simple_tag
@@ -65,15 +73,10 @@ def lesson_table_rows(rows: list[LessonRow]) -> SafeString:
     mastery, and whether its quiz is done. Built here for the reason the module gives:
     the progress page lists every lesson of every document."""
     done, not_yet = escape(_("Done")), escape(_("Not yet"))
-    labelled = _("Mastery %(percent)s%%")
-    no_cards = _("No cards yet")
-    items = []
-    for row in rows:
-        percent = row.mastery.percent
-        label = no_cards if percent is None else labelled % {"percent": percent}
-        items.append(
-            f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.lesson.heading)}</a>'
-            f"</th><td>{_bar(percent, label)}</td><td>{done if row.finished else not_yet}</td>"
-            "</tr>"
+    return mark_safe(  # noqa: S308 (every value escaped in _rows and here)
+        "\n".join(
+            f'<tr><th scope="row">{link}</th><td>{bar}</td>'
+            f"<td>{done if row.finished else not_yet}</td></tr>"
+            for row, link, bar in _rows(rows)
         )
-    return mark_safe("\n".join(items))  # noqa: S308 (every value escaped above)
+    )
