@@ -247,3 +247,7 @@ def _restore_postgresql(connection: BaseDatabaseWrapper, source: Path) -> None:
         environment,
         "pg_restore",
     )
+    # A dump carries no planner statistics: until autovacuum gathers them, PostgreSQL
+    # would plan the first requests as if every table were empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

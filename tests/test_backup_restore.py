@@ -93,6 +93,25 @@ def test_a_restored_backup_holds_the_data_as_it_was(course, tmp_path):
     assert "run `manage.py migrate`" in out
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_a_postgresql_restore_gathers_the_planners_statistics(course, tmp_path):
+    """pg_restore brings back the rows but not the column statistics (``pg_stats``) the
+    planner estimates a filter's rows from: without an ANALYZE they stay empty until
+    autovacuum runs."""
+    backup = tmp_path / "lectern.backup"
+    run("backup_database", "-o", str(backup))
+    tables = ["quizzes_question", "quizzes_reviewlog", "quizzes_cardstate"]
+
+    run("restore_database", str(backup), "--yes")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT tablename FROM pg_stats WHERE tablename = ANY(%s)", [tables]
+        )
+        analysed = sorted(row[0] for row in cursor.fetchall())
+    assert analysed == sorted(tables)
+
+
 def test_it_refuses_a_file_that_is_not_a_database_and_changes_nothing(course, tmp_path):
     before = snapshot()
     junk = tmp_path / "notes.backup"
