@@ -36,6 +36,7 @@ from sync_api import (
     bench_urlconf,
     database_label,
     for_each_database,
+    gather_statistics,
     setup_database,
 )
 
@@ -221,11 +222,7 @@ def run(database: str, rounds: int, warmup: int) -> int:
     try:
         started = time.perf_counter()
         teacher, classroom = seed(secrets.token_hex(4))
-        if connections["default"].vendor == "postgresql":
-            # Planner statistics, as autovacuum gathers them soon after a bulk load: without
-            # them PostgreSQL guesses the row counts of a freshly filled table.
-            with connections["default"].cursor() as cursor:
-                cursor.execute("ANALYZE")
+        gather_statistics()
         print(
             f"seeded {STUDENTS} students, {LESSONS} lessons x {QUESTIONS_PER_LESSON} "
             f"questions, {ANSWERS:,} answers, review logs and card states "

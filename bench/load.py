@@ -59,6 +59,7 @@ from sync_api import (
     add_database_arguments,
     database_label,
     for_each_database,
+    gather_statistics,
     setup_database,
 )
 from sync_load import LOCKED, Gunicorn
@@ -221,6 +222,7 @@ def run(
     runs: list[tuple[Phase, Phase]] = []
     try:
         students, course = seed_load()
+        gather_statistics()
         label = database_label() + (" + Redis" if redis_url else "")
         connections.close_all()  # the client processes are forks: no connection in them
         server = Gunicorn(

@@ -62,6 +62,7 @@ from sync_api import (
     bench_urlconf,
     database_label,
     for_each_database,
+    gather_statistics,
     push_body,
     seed_course,
     setup_database,
@@ -414,6 +415,7 @@ def run(database: str, seconds: float, trivial_seconds: float, control_seconds: 
         started = time.perf_counter()
         question_ids = seed_course()
         tokens = students_with_tokens(CLIENTS, "bench-load")
+        gather_statistics()
         course = (question_ids, lessons_of(question_ids))
         label = database_label()
         print(
