@@ -1,14 +1,19 @@
-"""What the API tests share: a client holding a device token, and the markers for tests
-that need concurrent transactions."""
+"""What the API tests share: a client holding a device token, a review as a phone pushes
+it, and the markers for tests that need concurrent transactions."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import DeviceToken, User
+from quizzes.models import Question
 
 
 def api_for(user: User) -> APIClient:
@@ -17,6 +22,20 @@ def api_for(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
+
+
+def pushed_review(question: Question, **fields: object) -> dict[str, object]:
+    """One review as a phone pushes it: rated Good half an hour ago, with a fresh id;
+    ``fields`` change or add to it."""
+    return {
+        "id": str(uuid.uuid4()),
+        "question": question.pk,
+        "rating": 3,
+        "reviewed_at": (timezone.now() - timedelta(minutes=30)).isoformat(),
+        "duration_ms": 1000,
+        "device": "phone",
+        **fields,
+    }
 
 
 postgresql_only = pytest.mark.skipif(

@@ -15,7 +15,6 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -30,7 +29,7 @@ from quizzes.services import start_attempt
 from quizzes.views.study import make_token
 from tests.conftest import PASSWORD
 from tests.quizzes import attempt_bodies
-from tests.quizzes.api_clients import api_for
+from tests.quizzes.api_clients import api_for, pushed_review
 from tests.quizzes.course import Course, build_course
 from tests.security import sweep
 from tests.security.sweep import (
@@ -288,16 +287,7 @@ def _attempt_body(world: World) -> dict[str, object]:
 
 
 def _push_body(world: World) -> dict[str, object]:
-    card = world.card(QuestionKind.FLASHCARD)
-    review = {
-        "id": str(uuid.uuid4()),
-        "question": card.pk,
-        "rating": 3,
-        "reviewed_at": (timezone.now() - timedelta(minutes=30)).isoformat(),
-        "duration_ms": 1000,
-        "device": "phone",
-    }
-    return {"reviews": [review]}
+    return {"reviews": [pushed_review(world.card(QuestionKind.FLASHCARD))]}
 
 
 API: dict[str, ApiCase] = {

@@ -5,13 +5,10 @@ people's rows leave those untouched: each form and endpoint sets them itself."""
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import DeviceToken, User
 from quizzes.models import (
@@ -26,7 +23,7 @@ from quizzes.models import (
 )
 from tests.conftest import PASSWORD
 from tests.quizzes import attempt_bodies
-from tests.quizzes.api_clients import api_for
+from tests.quizzes.api_clients import api_for, pushed_review
 from tests.quizzes.course import build_course
 from tests.quizzes.documents import document_form
 
@@ -96,22 +93,10 @@ def test_api_login_gives_a_token_for_the_named_user_and_nothing_more(client, stu
 # --- API writes -------------------------------------------------------------------------
 
 
-def _review(question, **fields) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "question": question.pk,
-        "rating": 3,
-        "reviewed_at": (timezone.now() - timedelta(minutes=30)).isoformat(),
-        "duration_ms": 1000,
-        "device": "phone",
-        **fields,
-    }
-
-
 def test_a_review_push_stores_reviews_as_the_sender_only(student, other_student, course):
     card = course.questions[course.lessons[0].pk][QuestionKind.FLASHCARD]
     api = api_for(student)
-    sent = _review(card, user=other_student.pk, user_id=other_student.pk, state="review")
+    sent = pushed_review(card, user=other_student.pk, user_id=other_student.pk, state="review")
 
     response = api.post(
         "/api/v1/sync/reviews/",
@@ -127,7 +112,7 @@ def test_a_review_push_stores_reviews_as_the_sender_only(student, other_student,
 
 def test_a_review_push_cannot_overwrite_another_users_review(student, other_student, course):
     card = course.questions[course.lessons[0].pk][QuestionKind.FLASHCARD]
-    theirs = _review(card, rating=4)
+    theirs = pushed_review(card, rating=4)
     assert (
         api_for(other_student)
         .post("/api/v1/sync/reviews/", {"reviews": [theirs]}, format="json")
